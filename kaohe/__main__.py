@@ -1,0 +1,3 @@
+from kaohe.cli import main
+
+main()

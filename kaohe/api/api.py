@@ -1,0 +1,101 @@
+"""The public JSON API under /api/v1/, documented at /api/v1/openapi.json and /api/v1/docs.
+
+Every read is restricted by kaohe.org.access exactly like the pages; errors have the body
+{"error": {"code", "message", "rule"}} (ARCHITECTURE.md, contracts).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from kaohe.accounts.models import ApiToken, hash_token
+from kaohe.api import schemas
+from kaohe.org import access, selectors
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        # One write a minute at most: the token list shows when a token was last used.
+        now = timezone.now()
+        if found.last_used is None or (now - found.last_used).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Kaohe API",
+    version="1",
+    description="平时考核平台接口 — the Kaohe API. Authenticate with `Authorization: Bearer <token>`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, rule: str = "") -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "rule": rule}}, status=status
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 404, "not_found", _("不存在或无权查看。"))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 401, "unauthenticated", _("需要有效的访问令牌（Authorization: Bearer …）。"))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors
+    )
+    return error(request, 400, "invalid", _("请求内容有误：%(details)s") % {"details": details})
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "error", str(exc))
+
+
+@api.get("/me", response=schemas.Me, tags=["people"])
+def me(request: HttpRequest) -> schemas.Me:
+    actor = access.actor_for(request.user)
+    return schemas.Me.of(actor)
+
+
+@api.get("/organs", response=list[schemas.Organ], tags=["organisation"])
+def organ_list(request: HttpRequest) -> list[schemas.Organ]:
+    actor = access.actor_for(request.user)
+    return [schemas.Organ.of(organ) for organ in selectors.organs_for(actor)]
+
+
+@api.get("/organs/{code}", response=schemas.OrganDetail, tags=["organisation"])
+def organ_detail(request: HttpRequest, code: str) -> schemas.OrganDetail:
+    actor = access.actor_for(request.user)
+    organ = access.one_or_404(selectors.organs_for(actor).filter(code=code))
+    return schemas.OrganDetail.of(organ, selectors.sections_of(actor, organ))
+
+
+@api.get("/people", response=list[schemas.Person], tags=["people"])
+def people_list(request: HttpRequest, organ: str | None = None,
+                section: str | None = None) -> list[schemas.Person]:
+    actor = access.actor_for(request.user)
+    return [schemas.Person.of(p) for p in selectors.people_list(actor, organ, section)]
+
+
+@api.get("/people/{personnel_no}", response=schemas.Person, tags=["people"])
+def person_detail(request: HttpRequest, personnel_no: str) -> schemas.Person:
+    actor = access.actor_for(request.user)
+    return schemas.Person.of(access.get_person(actor, personnel_no))

@@ -1,0 +1,190 @@
+"""Who may see and do what. The one place that answers it; views, API and reports all ask here.
+
+Scopes follow from the organisation data (RULES.md, vocabulary), never from a second list:
+- a staff member sees themself;
+- a section chief sees their section;
+- a leader in charge sees the sections they oversee;
+- the principal and the office see their whole organ (the office may also manage it);
+- organization-department staff see the organs filed with them, read-only;
+- the system administrator sees every organ's structure (never grades, which later selectors
+  check with `may_see_grades`); the security and audit administrators see no organ data.
+Anything outside a scope is answered with 404, so that its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from kaohe.accounts.models import TechnicalRole
+from kaohe.org.models import Category, Duty, Organ, OrgDepartment, Person, Section
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kaohe.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+class Role:
+    STAFF = "staff"
+    CHIEF = "chief"
+    LEADER = "leader"
+    PRINCIPAL = "principal"
+    OFFICE = "office"
+    LIAISON = "liaison"
+    COMMITTEE = "committee"
+    ORG_DEPARTMENT = "org_department"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What one signed-in account is, derived once per request."""
+
+    user: User | None
+    person: Person | None = None
+    roles: frozenset[str] = frozenset()
+    technical_role: str = ""
+    whole_organ_ids: frozenset[int] = frozenset()  # principal, office
+    section_ids: frozenset[int] = frozenset()  # own section as chief, overseen sections
+    department_organ_ids: frozenset[int] = frozenset()  # read-only, organization department
+    office_organ_ids: frozenset[int] = field(default=frozenset())
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.technical_role == TechnicalRole.SYSTEM
+
+    @property
+    def member_organ_id(self) -> int | None:
+        return self.person.organ_id if self.person else None
+
+    @property
+    def readable_organ_ids(self) -> frozenset[int]:
+        """Organs whose structure (name, sections) this actor may look at."""
+        own = {self.member_organ_id} if self.member_organ_id else set()
+        return frozenset(own) | self.department_organ_ids
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def actor_for(user: User | AnonymousUser | None) -> Actor:
+    """The actor behind an account, computed once and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached: Actor | None = getattr(user, "_kaohe_actor", None)
+    if cached is None:
+        cached = _build_actor(user)  # type: ignore[arg-type]
+        user._kaohe_actor = cached  # type: ignore[union-attr]
+    return cached
+
+
+def _build_actor(user: User) -> Actor:
+    department_organs = frozenset(
+        Organ.objects.filter(filed_with__in=OrgDepartment.objects.filter(members=user))
+        .values_list("id", flat=True)
+    )
+    roles = {Role.ORG_DEPARTMENT} if department_organs else set()
+    person = (
+        Person.objects.select_related("organ", "section").filter(user=user, active=True).first()
+    )
+    if person is None:
+        return Actor(user=user, roles=frozenset(roles), technical_role=user.technical_role,
+                     department_organ_ids=department_organs)
+
+    sections = set(person.overseen_sections.values_list("id", flat=True))
+    if sections:
+        roles.add(Role.LEADER)
+    if person.category == Category.CHIEF and person.section_id:
+        roles.add(Role.CHIEF)
+        sections.add(person.section_id)
+    elif person.category == Category.STAFF:
+        roles.add(Role.STAFF)
+    duties = set(person.duties.values_list("duty", flat=True))
+    roles |= {Role.OFFICE} if Duty.OFFICE in duties else set()
+    roles |= {Role.LIAISON} if Duty.LIAISON in duties else set()
+    if person.committee_seats.exists():
+        roles.add(Role.COMMITTEE)
+    if person.organ.principal_id == person.id:
+        roles.add(Role.PRINCIPAL)
+    whole = frozenset({person.organ_id}) if roles & {Role.PRINCIPAL, Role.OFFICE} else frozenset()
+    return Actor(
+        user=user,
+        person=person,
+        roles=frozenset(roles),
+        technical_role=user.technical_role,
+        whole_organ_ids=whole,
+        section_ids=frozenset(sections),
+        department_organ_ids=department_organs,
+        office_organ_ids=frozenset({person.organ_id}) if Role.OFFICE in roles else frozenset(),
+    )
+
+
+# --- what an actor may see -------------------------------------------------------------------
+
+def visible_organs(actor: Actor) -> QuerySet[Organ]:
+    if actor.is_system_admin:
+        return Organ.objects.all()
+    return Organ.objects.filter(id__in=actor.readable_organ_ids)
+
+
+def visible_sections(actor: Actor) -> QuerySet[Section]:
+    if actor.is_system_admin:
+        return Section.objects.all()
+    return Section.objects.filter(organ_id__in=actor.readable_organ_ids)
+
+
+def people_scope(actor: Actor) -> Q:
+    """The condition on Person rows this actor may see; reused by every people query."""
+    if actor.is_system_admin:
+        return Q()
+    if actor.user is None:
+        return Q(pk__in=[])
+    scope = Q(organ_id__in=actor.whole_organ_ids | actor.department_organ_ids)
+    scope |= Q(section_id__in=actor.section_ids)
+    if actor.person:
+        scope |= Q(pk=actor.person.pk)
+    return scope
+
+
+def visible_people(actor: Actor) -> QuerySet[Person]:
+    return Person.objects.filter(people_scope(actor))
+
+
+# --- fetching one object, 404 when out of scope -----------------------------------------------
+
+def get_organ(actor: Actor, code: str) -> Organ:
+    return one_or_404(visible_organs(actor).filter(code=code))
+
+
+def get_section(actor: Actor, organ_code: str, code: str) -> Section:
+    return one_or_404(visible_sections(actor).select_related("organ", "leader_in_charge")
+                .filter(organ__code=organ_code, code=code))
+
+
+def get_person(actor: Actor, personnel_no: str) -> Person:
+    return one_or_404(visible_people(actor).select_related("organ", "section")
+                .filter(personnel_no=personnel_no))
+
+
+def one_or_404(queryset: QuerySet[M]) -> M:
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- what an actor may do ---------------------------------------------------------------------
+
+def may_manage_organ(actor: Actor, organ: Organ) -> bool:
+    """Change the organ's structure and settings: its office, or the system administrator."""
+    return actor.is_system_admin or organ.id in actor.office_organ_ids
+
+
+def may_see_grades(actor: Actor) -> bool:
+    """The system administrator runs the machine, not the assessment (三员分立)."""
+    return actor.person is not None or Role.ORG_DEPARTMENT in actor.roles

@@ -1,0 +1,77 @@
+"""Reads for pages and the API, already restricted through kaohe.org.access."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from kaohe.org.access import Actor, people_scope, visible_organs, visible_people
+from kaohe.org.models import (
+    ASSESSED_CATEGORIES,
+    CommitteeMember,
+    CommitteePosition,
+    Duty,
+    Organ,
+    OrganDuty,
+    Person,
+    Section,
+)
+
+SENIORITY = list(CommitteePosition.values)
+
+
+def organs_for(actor: Actor) -> QuerySet[Organ]:
+    return visible_organs(actor).select_related("principal", "filed_with").annotate(
+        headcount=Count("people", filter=Q(people__active=True), distinct=True),
+        assessed=Count("people", distinct=True, filter=Q(
+            people__active=True, people__category__in=ASSESSED_CATEGORIES)),
+    )
+
+
+def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
+    """The organ's sections with headcounts and the people of each that the actor may see."""
+    return _with_visible_people(actor, organ.sections.all())
+
+
+def sections_by_id(actor: Actor, ids: frozenset[int]) -> QuerySet[Section]:
+    """The sections an actor is responsible for (as chief or leader in charge)."""
+    return _with_visible_people(actor, Section.objects.filter(id__in=ids))
+
+
+def _with_visible_people(actor: Actor, sections: QuerySet[Section]) -> QuerySet[Section]:
+    people = visible_people(actor).filter(active=True).order_by("category", "personnel_no")
+    return (
+        sections.select_related("organ", "leader_in_charge")
+        .annotate(headcount=Count("people", filter=Q(people__active=True)))
+        .prefetch_related(Prefetch("people", queryset=people, to_attr="visible"))
+        .order_by("organ__code", "code")
+    )
+
+
+def people_of_section(actor: Actor, section: Section) -> QuerySet[Person]:
+    return (
+        visible_people(actor).filter(section=section, active=True)
+        .select_related("user").order_by("category", "personnel_no")
+    )
+
+
+def people_list(actor: Actor, organ_code: str | None = None,
+                section_code: str | None = None) -> QuerySet[Person]:
+    people = Person.objects.filter(people_scope(actor)).select_related("organ", "section")
+    if organ_code:
+        people = people.filter(organ__code=organ_code)
+    if section_code:
+        people = people.filter(section__code=section_code)
+    return people.order_by("organ__code", "section__code", "category", "personnel_no")
+
+
+def organ_bodies(organ: Organ) -> dict[str, list]:
+    """The committee, the office and the discipline liaison: public inside the organ (§一)."""
+    duties = OrganDuty.objects.filter(organ=organ).select_related("person")
+    return {
+        "committee": sorted(
+            CommitteeMember.objects.filter(organ=organ).select_related("person"),
+            key=lambda seat: SENIORITY.index(seat.position),
+        ),
+        "office": [d.person for d in duties if d.duty == Duty.OFFICE],
+        "liaison": [d.person for d in duties if d.duty == Duty.LIAISON],
+    }

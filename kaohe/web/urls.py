@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from kaohe.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChange.as_view(), name="password_change"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.token_create, name="token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("organs/", views.organ_list, name="organ_list"),
+    path("organs/<str:code>/", views.organ_detail, name="organ_detail"),
+    path("organs/<str:organ_code>/sections/<str:code>/", views.section_detail,
+         name="section_detail"),
+    path("people/<str:personnel_no>/", views.person_detail, name="person_detail"),
+]

@@ -1,0 +1,103 @@
+"""Pages. Thin: every read goes through kaohe.org.access / selectors, every change a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.accounts import services as account_services
+from kaohe.accounts.forms import TokenForm
+from kaohe.accounts.models import ApiToken
+from kaohe.org import access, selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    context = {
+        "organs": selectors.organs_for(actor),
+        "my_sections": selectors.sections_by_id(actor, actor.section_ids),
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def organ_list(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    return render(request, "web/organ_list.html", {"organs": selectors.organs_for(actor)})
+
+
+@login_required
+def organ_detail(request: HttpRequest, code: str) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    organ = access.get_organ(actor, code)
+    context = {
+        "organ": organ,
+        "sections": selectors.sections_of(actor, organ),
+        "may_manage": access.may_manage_organ(actor, organ),
+        **selectors.organ_bodies(organ),
+    }
+    return render(request, "web/organ_detail.html", context)
+
+
+@login_required
+def section_detail(request: HttpRequest, organ_code: str, code: str) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    section = access.get_section(actor, organ_code, code)
+    context = {"section": section, "people": selectors.people_of_section(actor, section)}
+    return render(request, "web/section_detail.html", context)
+
+
+@login_required
+def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    person = access.get_person(actor, personnel_no)
+    context = {
+        "person": person,
+        "assignments": person.assignments.select_related("organ", "section"),
+    }
+    return render(request, "web/person_detail.html", context)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm()}  # type: ignore[union-attr]
+    return render(request, "web/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+        return render(request, "web/profile.html", {"tokens": tokens, "form": form}, status=400)
+    _token, raw = account_services.token_issue(user=request.user, name=form.cleaned_data["name"])
+    messages.success(request, _("新令牌只显示这一次，请立即复制保存：%(token)s") % {"token": raw})
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    account_services.token_revoke(token=token)
+    messages.success(request, _("令牌“%(name)s”已撤销。") % {"name": token.name})
+    return redirect("profile")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        account_services.password_changed(user=self.request.user)
+        messages.success(self.request, _("密码已修改。"))
+        return response

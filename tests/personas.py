@@ -1,0 +1,96 @@
+"""The personas every test shares (ARCHITECTURE.md, example 6).
+
+One organ with two sections, A (overseen by `leader`) and B (overseen by `other_leader`), a
+principal, an office member, an organization-department official, an outsider from a second
+organ, and the three technical administrators. Built with the ORM, independent of the importer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from kaohe.accounts.models import TechnicalRole, User
+from kaohe.org.models import (
+    Assignment,
+    Category,
+    Duty,
+    Organ,
+    OrganDuty,
+    OrgDepartment,
+    Person,
+    Section,
+)
+
+PASSWORD = "Persona-pass-2025"
+PERSONAS = [
+    "staff", "colleague", "chief", "other_chief", "other_staff", "leader", "other_leader",
+    "principal", "office", "org_department", "outsider", "sysadmin", "secadmin", "auditadmin",
+]
+
+
+@dataclass
+class World:
+    organ: Organ
+    other_organ: Organ
+    section_a: Section
+    section_b: Section
+    office_section: Section
+    outsider_section: Section
+    users: dict[str, User] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+
+def _user(username: str, role: str = "") -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, technical_role=role)
+
+
+def _person(world: World, key: str, organ: Organ, section: Section | None, category: str) -> Person:
+    user = _user(key)
+    person = Person.objects.create(
+        personnel_no=f"P-{key}", name=key.replace("_", " ").title(), user=user, organ=organ,
+        section=section, category=category, title=key,
+    )
+    Assignment.objects.create(person=person, organ=organ, section=section,
+                              start=datetime.date(2020, 1, 1))
+    world.users[key] = user
+    world.people[key] = person
+    return person
+
+
+def build_world() -> World:
+    department = OrgDepartment.objects.create(code="dept", name="市委组织部")
+    organ = Organ.objects.create(code="organ", name="示例局", filed_with=department)
+    other = Organ.objects.create(code="other", name="他局")
+    world = World(
+        organ=organ,
+        other_organ=other,
+        section_a=Section.objects.create(organ=organ, code="a", name="甲科"),
+        section_b=Section.objects.create(organ=organ, code="b", name="乙科", frontline=True),
+        office_section=Section.objects.create(organ=organ, code="office", name="办公室"),
+        outsider_section=Section.objects.create(organ=other, code="a", name="他局甲科"),
+    )
+    _person(world, "staff", organ, world.section_a, Category.STAFF)
+    _person(world, "colleague", organ, world.section_a, Category.STAFF)
+    _person(world, "chief", organ, world.section_a, Category.CHIEF)
+    _person(world, "other_chief", organ, world.section_b, Category.CHIEF)
+    _person(world, "other_staff", organ, world.section_b, Category.STAFF)
+    leader = _person(world, "leader", organ, None, Category.LEADERSHIP)
+    other_leader = _person(world, "other_leader", organ, None, Category.LEADERSHIP)
+    principal = _person(world, "principal", organ, None, Category.LEADERSHIP)
+    office = _person(world, "office", organ, world.office_section, Category.STAFF)
+    _person(world, "outsider", other, world.outsider_section, Category.STAFF)
+    world.section_a.leader_in_charge = leader
+    world.section_a.save()
+    world.section_b.leader_in_charge = other_leader
+    world.section_b.save()
+    organ.principal = principal
+    organ.save()
+    OrganDuty.objects.create(organ=organ, person=office, duty=Duty.OFFICE)
+    official = _user("org_department")
+    department.members.add(official)
+    world.users["org_department"] = official
+    for key, role in [("sysadmin", TechnicalRole.SYSTEM), ("secadmin", TechnicalRole.SECURITY),
+                      ("auditadmin", TechnicalRole.AUDIT)]:
+        world.users[key] = _user(key, role)
+    return world

@@ -1,0 +1,156 @@
+"""The authorization matrix: every page and API read × every persona × own/other target.
+
+Expected statuses are written out as data below, independently of kaohe.org.access, and the
+test is generated from it. A route that is added without a row here fails `test_every_route_
+is_in_the_matrix`, so no page or endpoint escapes the matrix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kaohe.accounts.models import ApiToken
+from kaohe.api.api import api
+from tests.personas import PERSONAS, World
+
+ANON = "anonymous"
+ALL = [ANON, *PERSONAS]
+
+# Targets: a persona's Person, or an organ/section label resolved in `target_args`.
+PERSON_TARGETS = ["staff", "colleague", "other_staff", "leader", "outsider"]
+ORGAN_TARGETS = ["organ", "other"]
+SECTION_TARGETS = ["a", "b", "other:a"]
+
+# One line per persona: the statuses for the targets in order. Signed-in personas only; the
+# anonymous visitor is redirected to the login page (pages) or gets 401 (API).
+PERSON_MATRIX = {
+    "staff":          "200 404 404 404 404",
+    "colleague":      "404 200 404 404 404",
+    "chief":          "200 200 404 404 404",
+    "other_chief":    "404 404 200 404 404",
+    "other_staff":    "404 404 200 404 404",
+    "leader":         "200 200 404 200 404",
+    "other_leader":   "404 404 200 404 404",
+    "principal":      "200 200 200 200 404",
+    "office":         "200 200 200 200 404",
+    "org_department": "200 200 200 200 404",
+    "outsider":       "404 404 404 404 200",
+    "sysadmin":       "200 200 200 200 200",
+    "secadmin":       "404 404 404 404 404",
+    "auditadmin":     "404 404 404 404 404",
+}
+MEMBERS = ["staff", "colleague", "chief", "other_chief", "other_staff", "leader",
+           "other_leader", "principal", "office", "org_department"]
+ORGAN_MATRIX = {
+    **dict.fromkeys(MEMBERS, "200 404"),
+    "outsider": "404 200",
+    "sysadmin": "200 200",
+    "secadmin": "404 404",
+    "auditadmin": "404 404",
+}
+SECTION_MATRIX = {
+    **dict.fromkeys(MEMBERS, "200 200 404"),
+    "outsider": "404 404 200",
+    "sysadmin": "200 200 200",
+    "secadmin": "404 404 404",
+    "auditadmin": "404 404 404",
+}
+SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
+
+# route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
+PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "home": ([""], SIGNED_IN_ANY),
+    "organ_list": ([""], SIGNED_IN_ANY),
+    "profile": ([""], SIGNED_IN_ANY),
+    "password_change": ([""], SIGNED_IN_ANY),
+    "organ_detail": (ORGAN_TARGETS, ORGAN_MATRIX),
+    "section_detail": (SECTION_TARGETS, SECTION_MATRIX),
+    "person_detail": (PERSON_TARGETS, PERSON_MATRIX),
+}
+API = {
+    "/me": ([""], SIGNED_IN_ANY),
+    "/organs": ([""], SIGNED_IN_ANY),
+    "/people": ([""], SIGNED_IN_ANY),
+    "/organs/{code}": (ORGAN_TARGETS, ORGAN_MATRIX),
+    "/people/{personnel_no}": (PERSON_TARGETS, PERSON_MATRIX),
+}
+# Routes outside the matrix, each with the reason and the test that covers it instead.
+ELSEWHERE = {
+    "login", "logout", "set_language",  # public by nature
+    "token_create", "token_revoke",  # POST on one's own tokens: tests/web/test_profile.py
+}
+
+
+def path_args(world: World, target: str) -> list[str]:
+    if target == "":
+        return []
+    if target in ORGAN_TARGETS:
+        return [target]
+    if target in SECTION_TARGETS:
+        organ, _, code = target.rpartition(":")
+        return [organ or "organ", code]
+    return [world.people[target].personnel_no]
+
+
+def cases(routes: dict[str, tuple[list[str], dict[str, str]]], anonymous_status: int):
+    for route, (targets, matrix) in routes.items():
+        for persona in ALL:
+            statuses = (
+                [anonymous_status] * len(targets) if persona == ANON
+                else [int(s) for s in matrix[persona].split()]
+            )
+            assert len(statuses) == len(targets), (route, persona)
+            for target, status in zip(targets, statuses, strict=True):
+                yield pytest.param(route, persona, target, status,
+                                   id=f"{route}-{persona}-{target or 'none'}")
+
+
+@pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(PAGES, 302)))
+def test_page_access(client_for: Callable[[str | None], Client], world: World, route: str,
+                     persona: str, target: str, expected: int) -> None:
+    client = client_for(None if persona == ANON else persona)
+    response = client.get(reverse(route, args=path_args(world, target)))
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(API, 401)))
+def test_api_access(client: Client, world: World, route: str, persona: str, target: str,
+                    expected: int) -> None:
+    headers = {}
+    if persona != ANON:
+        _token, raw = ApiToken.issue(world.users[persona], "matrix")
+        headers["Authorization"] = f"Bearer {raw}"
+    values = iter(path_args(world, target))
+    path = re.sub(r"\{\w+\}", lambda _match: next(values), route)
+    response = client.get(f"/api/v1{path}", headers=headers)
+    assert response.status_code == expected
+    if expected >= 400:
+        assert set(response.json()["error"]) == {"code", "message", "rule"}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in {"admin", "api"}:
+                continue  # admin: tests/web/test_admin.py; api: checked below from OpenAPI
+            names |= _names(entry)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert _names(get_resolver()) == set(PAGES) | ELSEWHERE
+    operations = {
+        path.removeprefix("/api/v1") for path, item in api.get_openapi_schema()["paths"].items()
+        if "get" in item
+    }
+    assert operations == set(API)
