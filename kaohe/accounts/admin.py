@@ -30,8 +30,8 @@ class AccountAdmin(UserAdmin):
     def _may(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return actor_for(request.user).is_system_admin
 
-    has_view_permission = has_change_permission = has_add_permission = _may  # type: ignore[assignment]
-    has_module_permission = _may  # type: ignore[assignment]
+    has_view_permission = has_change_permission = has_add_permission = _may
+    has_module_permission = _may
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

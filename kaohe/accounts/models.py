@@ -25,7 +25,7 @@ class User(AbstractUser):
         _("技术管理角色"), max_length=16, choices=TechnicalRole.choices, default="", blank=True
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
 

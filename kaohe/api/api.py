@@ -34,13 +34,16 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Kaohe API",
     version="1",
-    description="平时考核平台接口 — the Kaohe API. Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "平时考核平台接口 — the Kaohe API. Authenticate with `Authorization: Bearer <token>`."
+    ),
     auth=BearerToken(),
     urls_namespace="api",
 )
 
 
-def error(request: HttpRequest, status: int, code: str, message: str, rule: str = "") -> HttpResponse:
+def error(request: HttpRequest, status: int, code: str, message: str,
+          rule: str = "") -> HttpResponse:
     return api.create_response(
         request, {"error": {"code": code, "message": message, "rule": rule}}, status=status
     )
@@ -53,7 +56,8 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 401, "unauthenticated", _("需要有效的访问令牌（Authorization: Bearer …）。"))
+    message = _("需要有效的访问令牌（Authorization: Bearer …）。")
+    return error(request, 401, "unauthenticated", message)
 
 
 @api.exception_handler(ValidationError)

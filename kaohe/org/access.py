@@ -78,8 +78,8 @@ def actor_for(user: User | AnonymousUser | None) -> Actor:
         return ANONYMOUS
     cached: Actor | None = getattr(user, "_kaohe_actor", None)
     if cached is None:
-        cached = _build_actor(user)  # type: ignore[arg-type]
-        user._kaohe_actor = cached  # type: ignore[union-attr]
+        cached = _build_actor(user)
+        setattr(user, "_kaohe_actor", cached)  # noqa: B010 (a per-request cache on the user)
     return cached
 
 

@@ -38,8 +38,8 @@ class OrganScopedAdmin(admin.ModelAdmin):
     def _may(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.admin_site.has_permission(request)
 
-    has_view_permission = has_change_permission = has_add_permission = _may  # type: ignore[assignment]
-    has_module_permission = _may  # type: ignore[assignment]
+    has_view_permission = has_change_permission = has_add_permission = _may
+    has_module_permission = _may
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # People and sections are retired (active = false), never deleted: their history stays.

@@ -62,8 +62,8 @@ class Section(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     frontline = models.BooleanField(_("基层一线或艰苦岗位"), default=False)
     leader_in_charge = models.ForeignKey(
-        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="overseen_sections",
-        verbose_name=_("分管领导"),
+        "Person", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="overseen_sections", verbose_name=_("分管领导"),
     )
 
     class Meta:
@@ -127,6 +127,13 @@ class Person(models.Model):
     @property
     def is_assessed_category(self) -> bool:
         return self.category in ASSESSED_CATEGORIES
+
+    def assessing_organ_id(self, first: datetime.date, last: datetime.date) -> int | None:
+        """The organ that assesses this person for the period first..last (decision 0003):
+        the assignment covering most days; on a tie the later one, i.e. the current unit."""
+        covering = [(a.days_within(first, last), a.start, a.organ_id)
+                    for a in self.assignments.all() if a.days_within(first, last) > 0]
+        return max(covering)[2] if covering else None
 
 
 class AssignmentKind(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
-from kaohe.accounts.models import ApiToken
+from kaohe.accounts.models import ApiToken, User
 from kaohe.org import access, selectors
 
 
@@ -78,7 +80,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
         return render(request, "web/profile.html", {"tokens": tokens, "form": form}, status=400)
-    _token, raw = account_services.token_issue(user=request.user, name=form.cleaned_data["name"])
+    user = cast(User, request.user)
+    _token, raw = account_services.token_issue(user=user, name=form.cleaned_data["name"])
     messages.success(request, _("新令牌只显示这一次，请立即复制保存：%(token)s") % {"token": raw})
     return redirect("profile")
 

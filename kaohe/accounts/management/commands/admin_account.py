@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(_("已创建 %(role)s 账号 %(username)s。") % {
             "role": TechnicalRole(role).label, "username": username})
         if generated:
-            self.stdout.write(_("初始密码（首次登录须修改）：%(password)s") % {"password": password})
+            notice = _("初始密码（首次登录须修改）：%(password)s") % {"password": password}
+            self.stdout.write(notice)
 
     @staticmethod
     def stdin_is_tty() -> bool:

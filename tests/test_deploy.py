@@ -1,0 +1,47 @@
+"""`manage.py check --deploy` is clean with production-style environment settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("x" * 20 + "Prod-secret-for-check-deploy-only-4f9c2b7d1e8a" + "y" * 20)
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DEBUG", "KAOHE_HTTPS", "SECRET_KEY", "DATABASE_URL"}
+    }
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "kaohe.settings",
+        "SECRET_KEY_FILE": str(secret),
+        "ALLOWED_HOSTS": "kaohe.example.gov.cn",
+        "KAOHE_VAR_DIR": str(tmp_path),
+    })
+    result = subprocess.run(
+        [sys.executable, "-m", "kaohe", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_local_run_settings_are_plain_http_on_loopback(tmp_path: Path) -> None:
+    """`kaohe run` (no variables) is for one machine: loopback hosts, no HTTPS redirect."""
+    env = {k: v for k, v in os.environ.items() if k not in {"ALLOWED_HOSTS", "KAOHE_HTTPS"}}
+    code = (
+        "import os; os.environ.setdefault('KAOHE_HTTPS', 'false');"
+        "from django.conf import settings as s;"
+        "print(s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.DEBUG, s.DATABASES['default']['ENGINE'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "kaohe.settings",
+                                           "DATABASE_URL": "", "KAOHE_VAR_DIR": str(tmp_path)},
+        capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.strip() == (
+        "['127.0.0.1', 'localhost'] False False django.db.backends.sqlite3"
+    )

@@ -1,0 +1,78 @@
+"""What each role sees on its pages (the access matrix checks the statuses)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.personas import World
+
+Sign = Callable[[str | None], Client]
+
+
+def test_chief_home_lists_own_section_people_only(client_for: Sign) -> None:
+    page = client_for("chief").get(reverse("home")).content.decode()
+    assert "甲科" in page and "Staff" in page and "Colleague" in page
+    assert "Other Staff" not in page
+
+
+def test_leader_home_lists_overseen_sections(client_for: Sign) -> None:
+    page = client_for("leader").get(reverse("home")).content.decode()
+    assert "分管领导" in page and "甲科" in page and "乙科" not in page
+
+
+def test_staff_home_shows_self_and_no_colleagues(client_for: Sign) -> None:
+    page = client_for("staff").get(reverse("home")).content.decode()
+    assert "科室工作人员" in page and "P-staff" in page
+    assert "Colleague" not in page
+
+
+def test_office_and_principal_see_the_organ_with_counts(client_for: Sign) -> None:
+    for persona in ["office", "principal"]:
+        page = client_for(persona).get(reverse("home")).content.decode()
+        assert "示例局" in page and "他局" not in page
+
+
+def test_section_page_shows_only_people_in_scope(client_for: Sign) -> None:
+    url = reverse("section_detail", args=["organ", "a"])
+    assert "Colleague" not in client_for("staff").get(url).content.decode()
+    assert "Colleague" in client_for("chief").get(url).content.decode()
+
+
+def test_org_department_sees_filed_organs_only(client_for: Sign) -> None:
+    page = client_for("org_department").get(reverse("organ_list")).content.decode()
+    assert "示例局" in page and "他局" not in page
+
+
+def test_initial_password_must_be_changed_first(client: Client, world: World) -> None:
+    user = world.users["staff"]
+    user.must_change_password = True
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    response = client.post(reverse("password_change"), {
+        "old_password": "Persona-pass-2025", "new_password1": "Brand-new-secret-77",
+        "new_password2": "Brand-new-secret-77"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_weak_new_password_is_refused_with_reasons(client_for: Sign) -> None:
+    response = client_for("staff").post(reverse("password_change"), {
+        "old_password": "Persona-pass-2025", "new_password1": "12345678",
+        "new_password2": "12345678"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "密码" in page and "errorlist" in page
+
+
+def test_english_is_available(client_for: Sign) -> None:
+    client = client_for("chief")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "Section chief" in page and "科室正职" not in page
