@@ -150,7 +150,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from the npm registry through package-lock.json (`npm ci`); they are
 # served from this installation, never from a CDN (intranet deployments have no internet).
 NODE_MODULES = Path(env_str("KAOHE_NODE_MODULES", str(BASE_DIR.parent / "node_modules")))
-STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

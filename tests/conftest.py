@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -13,20 +15,25 @@ if TYPE_CHECKING:
     from tests.personas import World
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
-    # Hashing is deliberately slow; tests need no protection against brute force.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests talk plain HTTP (test client, live server on 127.0.0.1); production settings are
-    # checked by tests/test_deploy.py.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    # Static files are served from the source folders; the hashed manifest needs collectstatic.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings() -> Iterator[None]:
+    """Session-wide, so that the live server of the browser tests starts with them too."""
+    with override_settings(
+        # Hashing is deliberately slow; tests need no protection against brute force.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests talk plain HTTP (test client, live server on 127.0.0.1); the production
+        # settings are checked by tests/test_deploy.py.
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        # Static files come from the source folders; the hashed manifest needs collectstatic.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     secret.write_text("x" * 20 + "Prod-secret-for-check-deploy-only-4f9c2b7d1e8a" + "y" * 20)
     env = {
         key: value for key, value in os.environ.items()
-        if key not in {"DEBUG", "KAOHE_HTTPS", "SECRET_KEY", "DATABASE_URL"}
+        if key not in {"DEBUG", "KAOHE_HTTPS", "SECRET_KEY", "DATABASE_URL",
+                       "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({
         "DJANGO_SETTINGS_MODULE": "kaohe.settings",

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
-        self.stdout.write(result.summary() if hasattr(result, "summary") else str(result))
+        self.stdout.write(f"{result.organ_name} ({result.organ_code}): {result.changed} changes")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in HIGHLIGHTS:
             self.stdout.write(f"  {username:<12} {role}")

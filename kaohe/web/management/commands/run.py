@@ -1,3 +1,5 @@
+import os
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -19,6 +21,9 @@ class Command(BaseCommand):
         if not no_demo and not Organ.objects.exists():
             call_command("demo")
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"Kaohe: http://127.0.0.1:{port}/")
-        # Bound to the loopback address: local use is one machine, plain HTTP.
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        self.stdout.write(f"Kaohe: http://127.0.0.1:{port}/", ending="\n")
+        self.stdout.flush()
+        # A fresh process, so that it reads the static manifest just written. Bound to the
+        # loopback address: local use is one machine, plain HTTP (decision 0002).
+        server = [sys.executable, "-m", "kaohe", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        os.execv(sys.executable, server)  # noqa: S606
