@@ -74,8 +74,15 @@ run_tests() {
   DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q --create-db "$@"
 }
 
+update_messages() {
+  # For maintainers: extract new strings into the English catalogue and compile it (GNU gettext).
+  apt_install gettext
+  (cd kaohe && ../"$VENV"/bin/python -m kaohe makemessages -l en && ../"$VENV"/bin/python -m kaohe compilemessages)
+}
+
 case "${1:-}" in
   run) shift; run_app "$@" ;;
+  messages) update_messages ;;
   test) shift; run_tests "$@" ;;
   *) echo "usage: ./kaohe.sh run | ./kaohe.sh test [pytest arguments]" >&2; exit 2 ;;
 esac
