@@ -77,6 +77,7 @@ API = {
     "/organs": ([""], SIGNED_IN_ANY),
     "/people": ([""], SIGNED_IN_ANY),
     "/organs/{code}": (ORGAN_TARGETS, ORGAN_MATRIX),
+    "/organs/{code}/sections": (ORGAN_TARGETS, ORGAN_MATRIX),
     "/people/{personnel_no}": (PERSON_TARGETS, PERSON_MATRIX),
 }
 # Routes outside the matrix, each with the reason and the test that covers it instead.

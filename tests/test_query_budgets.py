@@ -14,7 +14,8 @@ from kaohe.org.models import Category, Person
 from tests.personas import World
 
 LISTS = ["/", "/organs/", "/organs/organ/", "/organs/organ/sections/a/",
-         "/api/v1/people", "/api/v1/organs/organ", "/api/v1/organs"]
+         "/api/v1/people", "/api/v1/organs/organ", "/api/v1/organs",
+         "/api/v1/organs/organ/sections"]
 
 
 def queries(client: Client, url: str, headers: dict[str, str]) -> int:

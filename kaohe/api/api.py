@@ -92,6 +92,13 @@ def organ_detail(request: HttpRequest, code: str) -> schemas.OrganDetail:
     return schemas.OrganDetail.of(organ, selectors.sections_of(actor, organ))
 
 
+@api.get("/organs/{code}/sections", response=list[schemas.Section], tags=["organisation"])
+def section_list(request: HttpRequest, code: str) -> list[schemas.Section]:
+    actor = access.actor_for(request.user)
+    organ = access.get_organ(actor, code)
+    return [schemas.Section.of(section) for section in selectors.sections_of(actor, organ)]
+
+
 @api.get("/people", response=list[schemas.Person], tags=["people"])
 def people_list(request: HttpRequest, organ: str | None = None,
                 section: str | None = None) -> list[schemas.Person]:
