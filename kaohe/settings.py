@@ -72,7 +72,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "kaohe.org",
+    "kaohe.workdays",
     "kaohe.accounts",
+    "kaohe.plans",
+    "kaohe.records",
+    "kaohe.assessments",
     "kaohe.web",
     "kaohe.api",
 ]
@@ -121,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django keeps its default of 0 for SQLite: a persistent connection buys nothing there.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction begins, so that services that read, check and
+    # write (the 好 cap at approval) run one after another, as select_for_update does on
+    # PostgreSQL.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

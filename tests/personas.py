@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from kaohe.accounts.models import TechnicalRole, User
+from kaohe.assessments.models import Assessment
 from kaohe.org.models import (
     Assignment,
     Category,
@@ -21,6 +22,8 @@ from kaohe.org.models import (
     Person,
     Section,
 )
+from kaohe.plans.models import Period
+from kaohe.plans.services import plan_for
 
 PASSWORD = "Persona-pass-2025"
 PERSONAS = [
@@ -39,6 +42,8 @@ class World:
     outsider_section: Section
     users: dict[str, User] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    periods: dict[str, Period] = field(default_factory=dict)  # "organ", "other": 2025 Q3
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # by persona
 
 
 def _user(username: str, role: str = "") -> User:
@@ -93,4 +98,18 @@ def build_world() -> World:
     for key, role in [("sysadmin", TechnicalRole.SYSTEM), ("secadmin", TechnicalRole.SECURITY),
                       ("auditadmin", TechnicalRole.AUDIT)]:
         world.users[key] = _user(key, role)
+    _open_quarter(world)
     return world
+
+
+def _open_quarter(world: World) -> None:
+    """2025 Q3 open in both organs, with an assessment for everyone taking part."""
+    for key, organ in [("organ", world.organ), ("other", world.other_organ)]:
+        period = Period.objects.create(plan=plan_for(organ=organ, year=2025), organ=organ,
+                                       year=2025, quarter=3)
+        world.periods[key] = period
+        for persona, person in world.people.items():
+            if person.organ_id == organ.id and person.is_assessed_category:
+                world.assessments[persona] = Assessment.objects.create(
+                    period=period, person=person, section=person.section,
+                    category=person.category)

@@ -23,6 +23,9 @@ ALL = [ANON, *PERSONAS]
 
 # Targets: a persona's Person, or an organ/section label resolved in `target_args`.
 PERSON_TARGETS = ["staff", "colleague", "other_staff", "leader", "outsider"]
+ASSESSMENT_TARGETS = ["assessment:staff", "assessment:colleague", "assessment:other_staff",
+                      "assessment:chief", "assessment:outsider"]
+PERIOD_TARGETS = ["period:organ", "period:other"]
 ORGAN_TARGETS = ["organ", "other"]
 SECTION_TARGETS = ["a", "b", "other:a"]
 
@@ -60,6 +63,24 @@ SECTION_MATRIX = {
     "secadmin": "404 404 404",
     "auditadmin": "404 404 404",
 }
+# Grades: like people, but the system administrator sees none (三员分立).
+ASSESSMENT_MATRIX = {
+    "staff":          "200 404 404 404 404",
+    "colleague":      "404 200 404 404 404",
+    "chief":          "200 200 404 200 404",
+    "other_chief":    "404 404 200 404 404",
+    "other_staff":    "404 404 200 404 404",
+    "leader":         "200 200 404 200 404",
+    "other_leader":   "404 404 200 404 404",
+    "principal":      "200 200 200 200 404",
+    "office":         "200 200 200 200 404",
+    "org_department": "200 200 200 200 404",
+    "outsider":       "404 404 404 404 200",
+    "sysadmin":       "404 404 404 404 404",
+    "secadmin":       "404 404 404 404 404",
+    "auditadmin":     "404 404 404 404 404",
+}
+PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
@@ -79,6 +100,11 @@ API = {
     "/organs/{code}": (ORGAN_TARGETS, ORGAN_MATRIX),
     "/organs/{code}/sections": (ORGAN_TARGETS, ORGAN_MATRIX),
     "/people/{personnel_no}": (PERSON_TARGETS, PERSON_MATRIX),
+    "/periods": ([""], SIGNED_IN_ANY),
+    "/periods/{period_id}/quota": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "/assessments": ([""], SIGNED_IN_ANY),
+    "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
 }
 # Routes outside the matrix, each with the reason and the test that covers it instead.
 ELSEWHERE = {
@@ -92,6 +118,11 @@ def path_args(world: World, target: str) -> list[str]:
         return []
     if target in ORGAN_TARGETS:
         return [target]
+    kind, _, key = target.partition(":")
+    if kind == "assessment":
+        return [str(world.assessments[key].pk)]
+    if kind == "period":
+        return [str(world.periods[key].pk)]
     if target in SECTION_TARGETS:
         organ, _, code = target.rpartition(":")
         return [organ or "organ", code]

@@ -15,7 +15,10 @@ from ninja.security import HttpBearer
 
 from kaohe.accounts.models import ApiToken, hash_token
 from kaohe.api import schemas
+from kaohe.api.assessments import router as assessments_router
+from kaohe.errors import Refused
 from kaohe.org import access, selectors
+from kaohe.workdays.calendar import CalendarNotCovered
 
 
 class BearerToken(HttpBearer):
@@ -68,6 +71,16 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error(request, 400, "invalid", _("请求内容有误：%(details)s") % {"details": details})
 
 
+@api.exception_handler(Refused)
+def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    return error(request, exc.status, exc.code, exc.message, exc.rule)
+
+
+@api.exception_handler(CalendarNotCovered)
+def calendar_missing(request: HttpRequest, exc: CalendarNotCovered) -> HttpResponse:
+    return error(request, 409, "calendar_not_covered", str(exc), "§十(三)")
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, "error", str(exc))
@@ -110,3 +123,6 @@ def people_list(request: HttpRequest, organ: str | None = None,
 def person_detail(request: HttpRequest, personnel_no: str) -> schemas.Person:
     actor = access.actor_for(request.user)
     return schemas.Person.of(access.get_person(actor, personnel_no))
+
+
+api.add_router("/", assessments_router)

@@ -51,6 +51,8 @@ class Actor:
     technical_role: str = ""
     whole_organ_ids: frozenset[int] = frozenset()  # principal, office
     section_ids: frozenset[int] = frozenset()  # own section as chief, overseen sections
+    chief_of: int | None = None  # the section this actor heads
+    overseen_ids: frozenset[int] = frozenset()  # sections this actor oversees as leader
     department_organ_ids: frozenset[int] = frozenset()  # read-only, organization department
     office_organ_ids: frozenset[int] = field(default=frozenset())
 
@@ -96,7 +98,8 @@ def _build_actor(user: User) -> Actor:
         return Actor(user=user, roles=frozenset(roles), technical_role=user.technical_role,
                      department_organ_ids=department_organs)
 
-    sections = set(person.overseen_sections.values_list("id", flat=True))
+    overseen = frozenset(person.overseen_sections.values_list("id", flat=True))
+    sections = set(overseen)
     if sections:
         roles.add(Role.LEADER)
     if person.category == Category.CHIEF and person.section_id:
@@ -119,6 +122,8 @@ def _build_actor(user: User) -> Actor:
         technical_role=user.technical_role,
         whole_organ_ids=whole,
         section_ids=frozenset(sections),
+        chief_of=person.section_id if Role.CHIEF in roles else None,
+        overseen_ids=overseen,
         department_organ_ids=department_organs,
         office_organ_ids=frozenset({person.organ_id}) if Role.OFFICE in roles else frozenset(),
     )
@@ -188,3 +193,56 @@ def may_manage_organ(actor: Actor, organ: Organ) -> bool:
 def may_see_grades(actor: Actor) -> bool:
     """The system administrator runs the machine, not the assessment (三员分立)."""
     return actor.person is not None or Role.ORG_DEPARTMENT in actor.roles
+
+
+# --- assessments: who sees them, who reviews and who approves them ---------------------------
+
+def assessment_scope(actor: Actor) -> Q:
+    """The Assessment rows this actor may see. The system administrator sees none: the
+    machine's keeper is not the assessment's (三员分立)."""
+    if actor.user is None or (actor.person is None and not actor.department_organ_ids):
+        return Q(pk__in=[])
+    scope = Q(period__organ_id__in=actor.whole_organ_ids | actor.department_organ_ids)
+    scope |= Q(section_id__in=actor.section_ids)
+    if actor.person:
+        scope |= Q(person_id=actor.person.pk)
+        if Role.LIAISON in actor.roles:
+            from kaohe.assessments.models import LiaisonRequest
+
+            asked = LiaisonRequest.objects.filter(liaison_id=actor.person.pk)
+            scope |= Q(pk__in=asked.values("assessment_id"))
+    return scope
+
+
+def reviewable(actor: Actor) -> Q:
+    """§七(三): the section chief reviews the section's staff; the leader in charge reviews
+    the chiefs of the sections they oversee."""
+    scope = Q(pk__in=[])
+    if actor.chief_of:
+        scope |= Q(category=Category.STAFF, section_id=actor.chief_of)
+    if actor.overseen_ids:
+        scope |= Q(category=Category.CHIEF, section_id__in=actor.overseen_ids)
+    return scope
+
+
+def approvable(actor: Actor) -> Q:
+    """§七(三): the leader in charge approves staff grades; the principal approves the section
+    chiefs' (the office may record the leadership team's decision instead)."""
+    scope = Q(pk__in=[])
+    if actor.overseen_ids:
+        scope |= Q(category=Category.STAFF, section_id__in=actor.overseen_ids)
+    if Role.PRINCIPAL in actor.roles or Role.OFFICE in actor.roles:
+        scope |= Q(category=Category.CHIEF, period__organ_id__in=actor.whole_organ_ids)
+    return scope
+
+
+def may_run_periods(actor: Actor, organ: Organ) -> bool:
+    """Open, publish and close quarters, record leave: the organ's office."""
+    return organ.id in actor.office_organ_ids
+
+
+def may_assign_tasks(actor: Actor, person: Person) -> bool:
+    """§七(一): the office decomposes tasks to everyone, a chief to their own section."""
+    return person.organ_id in actor.office_organ_ids or (
+        actor.chief_of is not None and person.section_id == actor.chief_of
+    )

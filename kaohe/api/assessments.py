@@ -1,0 +1,314 @@
+"""The quarterly assessment over the API (issue contract): periods, quota, assessments and
+their transitions, leave and the published 好 list."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from kaohe.accounts.models import User
+from kaohe.assessments import selectors, services
+from kaohe.assessments.models import Assessment, Transition
+from kaohe.org import access
+from kaohe.plans.models import Period
+
+router = Router(tags=["assessments"])
+
+GradeValue = Literal["好", "较好", "一般", "较差"]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _actor(request: HttpRequest) -> access.Actor:
+    return access.actor_for(request.user)
+
+
+# --- shapes -----------------------------------------------------------------------------------
+
+class PeriodOut(Schema):
+    id: int
+    organ: str
+    year: int
+    quarter: int
+    state: str
+    first_day: datetime.date
+    last_day: datetime.date
+    published: bool
+    assessments: int
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodOut:
+        return cls(id=period.pk, organ=period.organ.code, year=period.year,
+                   quarter=period.quarter, state=period.state, first_day=period.first_day,
+                   last_day=period.last_day, published=period.published_at is not None,
+                   assessments=period.assessments.count())
+
+
+class QuotaOut(Schema):
+    participants: int
+    ratio: Decimal
+    limit: int
+    used: int
+    remaining: int
+
+
+class PersonRef(Schema):
+    id: str
+    name: str
+    section: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    group: str
+    weight: Decimal
+    score: Decimal | None
+
+
+class TransitionOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    by: str
+    at: datetime.datetime
+    reason: str
+
+    @classmethod
+    def of(cls, row: Transition) -> TransitionOut:
+        return cls(action=row.action, from_state=row.from_state, to_state=row.to_state,
+                   by=row.by.get_username(), at=row.at, reason=row.reason)
+
+
+class AssessmentOut(Schema):
+    id: int
+    period: int
+    person: PersonRef
+    category: str
+    state: str
+    summary: str
+    grade: str | None
+    grade_determined: bool
+    proposed_grade: str | None
+    suggested_grade: str | None
+    composite_score: Decimal | None
+    direct: bool
+    indicators: list[IndicatorOut]
+    feedback_given_on: datetime.date | None
+    appeal_deadline: datetime.date | None
+    history: list[TransitionOut]
+
+    @classmethod
+    def of(cls, a: Assessment, *, detail: bool = True) -> AssessmentOut:
+        indicators = [
+            IndicatorOut(code=i.code, name=i.name, group=i.group, weight=i.weight,
+                         score=Decimal(a.scores[i.code]) if i.code in a.scores else None)
+            for i in a.period.plan.indicators.all()
+        ] if detail else []
+        return cls(
+            id=a.pk, period=a.period_id,
+            person=PersonRef(id=a.person.personnel_no, name=a.person.name, section=a.section.code),
+            category=a.category, state=a.state, summary=a.summary, grade=a.grade or None,
+            grade_determined=a.grade_determined, proposed_grade=a.proposed_grade or None,
+            suggested_grade=a.suggested_grade or None, composite_score=a.composite_score,
+            direct=a.direct, indicators=indicators, feedback_given_on=a.feedback_given_on,
+            appeal_deadline=services.appeal_deadline(a) if detail else None,
+            history=[TransitionOut.of(t) for t in a.transitions.all()] if detail else [],
+        )
+
+
+class PeriodIn(Schema):
+    organ: str
+    year: int
+    quarter: int
+
+
+class SummaryIn(Schema):
+    text: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ProposeIn(Schema):
+    scores: dict[str, Any]
+    grade: GradeValue | None = None
+    comment: str = ""
+    reason: str = ""
+    direct: bool = False
+    direct_reason: str = ""
+    direct_reward: str = ""
+    colleagues_opinion: str = ""
+    recipients_opinion: str = ""
+    performance_results: str = ""
+
+
+class ApproveIn(Schema):
+    grade: GradeValue | None = None
+    comment: str = ""
+    reason: str = ""
+    team_decision: str = ""
+
+
+class FeedbackIn(Schema):
+    method: Literal["meeting", "talk", "written"]
+    given_on: datetime.date
+    text: str
+
+
+class AcknowledgeIn(Schema):
+    opinion: str = ""
+
+
+class LeaveIn(Schema):
+    person: str
+    kind: Literal["sick", "personal"]
+    start: datetime.date
+    end: datetime.date
+
+
+class LeaveOut(Schema):
+    id: int
+    person: str
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+
+class PublishedOut(Schema):
+    period: int
+    published: bool
+    good: list[PersonRef]
+
+
+# --- quarters ---------------------------------------------------------------------------------
+
+@router.post("/periods", response={201: PeriodOut})
+def period_open(request: HttpRequest, payload: PeriodIn) -> Status[PeriodOut]:
+    organ = access.get_organ(_actor(request), payload.organ)
+    period = services.period_open(organ=organ, year=payload.year, quarter=payload.quarter,
+                                  by=_user(request))
+    return Status(201, PeriodOut.of(period))
+
+
+@router.get("/periods", response=list[PeriodOut])
+def period_list(request: HttpRequest) -> list[PeriodOut]:
+    periods = selectors.visible_periods(_actor(request)).order_by("organ__code", "-year",
+                                                                  "-quarter")
+    return [PeriodOut.of(p) for p in periods]
+
+
+@router.get("/periods/{period_id}/quota", response=QuotaOut)
+def period_quota(request: HttpRequest, period_id: int) -> QuotaOut:
+    current = services.quota(selectors.period_detail(_actor(request), period_id))
+    return QuotaOut(participants=current.participants, ratio=current.ratio, limit=current.limit,
+                    used=current.used, remaining=current.remaining)
+
+
+@router.post("/periods/{period_id}/publish", response=PeriodOut)
+def period_publish(request: HttpRequest, period_id: int) -> PeriodOut:
+    period = selectors.period_detail(_actor(request), period_id)
+    return PeriodOut.of(services.period_publish(period=period, by=_user(request)))
+
+
+@router.post("/periods/{period_id}/close", response=PeriodOut)
+def period_close(request: HttpRequest, period_id: int) -> PeriodOut:
+    period = selectors.period_detail(_actor(request), period_id)
+    return PeriodOut.of(services.period_close(period=period, by=_user(request)))
+
+
+@router.get("/periods/{period_id}/published", response=PublishedOut)
+def period_published(request: HttpRequest, period_id: int) -> PublishedOut:
+    period = selectors.period_detail(_actor(request), period_id)
+    return PublishedOut(period=period.pk, published=period.published_at is not None,
+                        good=[PersonRef(id=a.person.personnel_no, name=a.person.name,
+                                        section=a.section.code)
+                              for a in selectors.published_good(period)])
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+@router.get("/assessments", response=list[AssessmentOut])
+def assessment_list(request: HttpRequest, period: int | None = None, section: str | None = None,
+                    state: str | None = None) -> list[AssessmentOut]:
+    found = selectors.assessment_list(_actor(request), period=period, section=section,
+                                      state=state)
+    return [AssessmentOut.of(a, detail=False) for a in found]
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut)
+def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+    return AssessmentOut.of(selectors.assessment_detail(_actor(request), assessment_id))
+
+
+def _act(request: HttpRequest, assessment_id: int, change: Any, **kwargs: Any) -> AssessmentOut:
+    actor = _actor(request)
+    assessment = selectors.assessment_detail(actor, assessment_id)
+    change(assessment=assessment, by=_user(request), **kwargs)
+    return AssessmentOut.of(selectors.assessment_detail(actor, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/summary", response=AssessmentOut)
+def summary_save(request: HttpRequest, assessment_id: int, payload: SummaryIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.summary_save, text=payload.text)
+
+
+@router.post("/assessments/{assessment_id}/submit", response=AssessmentOut)
+def summary_submit(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+    return _act(request, assessment_id, services.summary_submit)
+
+
+@router.post("/assessments/{assessment_id}/return", response=AssessmentOut)
+def summary_return(request: HttpRequest, assessment_id: int, payload: ReasonIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.summary_return, reason=payload.reason)
+
+
+@router.post("/assessments/{assessment_id}/propose", response=AssessmentOut)
+def assessment_propose(request: HttpRequest, assessment_id: int,
+                       payload: ProposeIn) -> AssessmentOut:
+    data = payload.dict()
+    data["grade"] = data["grade"] or ""
+    return _act(request, assessment_id, services.assessment_propose,
+                proposal=services.Proposal(**data))
+
+
+@router.post("/assessments/{assessment_id}/approve", response=AssessmentOut)
+def assessment_approve(request: HttpRequest, assessment_id: int,
+                       payload: ApproveIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.assessment_approve, **payload.dict())
+
+
+@router.post("/assessments/{assessment_id}/send-back", response=AssessmentOut)
+def assessment_send_back(request: HttpRequest, assessment_id: int,
+                         payload: ReasonIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.assessment_send_back, reason=payload.reason)
+
+
+@router.post("/assessments/{assessment_id}/feedback", response=AssessmentOut)
+def feedback_give(request: HttpRequest, assessment_id: int, payload: FeedbackIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.feedback_give, **payload.dict())
+
+
+@router.post("/assessments/{assessment_id}/acknowledge", response=AssessmentOut)
+def result_acknowledge(request: HttpRequest, assessment_id: int,
+                       payload: AcknowledgeIn) -> AssessmentOut:
+    return _act(request, assessment_id, services.result_acknowledge, opinion=payload.opinion)
+
+
+# --- leave --------------------------------------------------------------------------------------
+
+@router.post("/leave", response={201: LeaveOut})
+def leave_record(request: HttpRequest, payload: LeaveIn) -> Status[LeaveOut]:
+    person = access.get_person(_actor(request), payload.person)
+    leave = services.leave_record(person=person, kind=payload.kind, start=payload.start,
+                                  end=payload.end, by=_user(request))
+    return Status(201, LeaveOut(id=leave.pk, person=person.personnel_no, kind=leave.kind,
+                                start=leave.start, end=leave.end))
+

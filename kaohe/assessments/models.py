@@ -1,0 +1,210 @@
+"""One assessment per person per quarter, its transitions, and what hangs on it (§七–§九)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.org.models import Category, Person, Section
+from kaohe.plans.models import Grade, Period
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("待提交小结")
+    SUBMITTED = "submitted", _("待审核评鉴")
+    RETURNED = "returned", _("小结退回修改")
+    PROPOSED = "proposed", _("待审定")
+    SENT_BACK = "sent_back", _("退回重新评鉴")
+    APPROVED = "approved", _("已审定，待反馈")
+    FEEDBACK = "feedback", _("已反馈，待确认")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+
+
+# Named groups of states (ARCHITECTURE.md example 2).
+WRITING = (State.DRAFT, State.RETURNED)
+UNDER_REVIEW = (State.SUBMITTED, State.SENT_BACK)
+DECIDED = (State.APPROVED, State.FEEDBACK, State.ACKNOWLEDGED)
+FINISHED = (State.FEEDBACK, State.ACKNOWLEDGED)
+
+
+class Assessment(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    # Where the person stood when the quarter opened: decides reviewer and approver.
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="assessments")
+    category = models.CharField(_("人员类别"), max_length=16, choices=Category.choices)
+    frontline = models.BooleanField(_("基层一线或艰苦岗位"), default=False)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices,
+                             default=State.DRAFT)
+
+    summary = models.TextField(_("个人小结"), blank=True)
+
+    scores = models.JSONField(_("指标得分"), default=dict, blank=True)
+    composite_score = models.DecimalField(_("综合得分"), max_digits=5, decimal_places=2,
+                                          null=True, blank=True)
+    suggested_grade = models.CharField(_("建议等次"), max_length=4, choices=Grade.choices,
+                                       blank=True)
+    proposed_grade = models.CharField(_("拟定等次"), max_length=4, choices=Grade.choices,
+                                      blank=True)
+    proposal_comment = models.TextField(_("评鉴意见"), blank=True)
+    proposal_reason = models.TextField(_("与建议等次不同的理由"), blank=True)
+    colleagues_opinion = models.TextField(_("群众评价"), blank=True)
+    recipients_opinion = models.TextField(_("服务对象意见"), blank=True)
+    performance_results = models.TextField(_("工作实绩"), blank=True)
+    direct = models.BooleanField(_("直接确定等次"), default=False)
+    direct_reason = models.TextField(_("直接确定的理由"), blank=True)
+    direct_reward = models.CharField(_("奖励"), max_length=200, blank=True)
+
+    grade = models.CharField(_("等次"), max_length=4, choices=Grade.choices, blank=True)
+    grade_determined = models.BooleanField(_("确定等次"), default=True)
+    approval_comment = models.TextField(_("审定意见"), blank=True)
+    approval_reason = models.TextField(_("改变等次的理由"), blank=True)
+    team_decision = models.CharField(_("领导班子集体研究决定"), max_length=200, blank=True)
+
+    feedback_method = models.CharField(_("反馈方式"), max_length=16, blank=True)
+    feedback_given_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    feedback_text = models.TextField(_("反馈内容"), blank=True)
+    person_opinion = models.TextField(_("本人意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("平时考核")
+        verbose_name_plural = _("平时考核")
+        ordering = ["period", "section__code", "category", "person__personnel_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="one_assessment_a_quarter"),
+        ]
+        indexes = [
+            models.Index(fields=["period", "state"]),
+            models.Index(fields=["period", "section"]),
+            models.Index(fields=["period", "grade"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.period}"
+
+
+class FeedbackMethod(models.TextChoices):
+    MEETING = "meeting", _("会议")
+    TALK = "talk", _("谈话")
+    WRITTEN = "written", _("书面")
+
+
+class Transition(models.Model):
+    """Every state change and every change of a score or grade, with the previous values
+    (ARCHITECTURE.md example 3): the history, the audit source and the report source."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="transitions")
+    action = models.CharField(_("操作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("理由"), blank=True)
+    previous = models.JSONField(_("原值"), default=dict, blank=True)
+    values = models.JSONField(_("新值"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["assessment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class LiaisonRequest(models.Model):
+    """The discipline liaison's opinion, asked for when needed (§七(三))."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="liaison_requests")
+    liaison = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    question = models.TextField(_("征求意见事项"), blank=True)
+    answer = models.TextField(_("纪检联络员意见"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "asked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.liaison} {self.assessment}"
+
+
+class LeaveKind(models.TextChoices):
+    SICK = "sick", _("病假")
+    PERSONAL = "personal", _("事假")
+
+
+class Leave(models.Model):
+    """Sick and personal leave (§十(三)): over half the quarter's working days → grade
+    not determined."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leaves")
+    kind = models.CharField(_("类型"), max_length=16, choices=LeaveKind.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("请假记录")
+        verbose_name_plural = _("请假记录")
+        ordering = ["person", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                   name="leave_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.start}–{self.end}"
+
+
+class FollowUpKind(models.TextChoices):
+    REMINDER_TALK = "reminder_talk", _("谈话提醒")
+    CRITICISM = "criticism", _("批评教育")
+    ADMONITION = "admonition", _("诫勉")
+    POST_CHANGE = "post_change", _("调整岗位")
+
+
+class FollowUp(models.Model):
+    """§九(二): 一般 → a reminder talk; 较差 → criticism and education, and when needed an
+    admonition or a change of post. Assigned to the supervising leader, tracked until done."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="follow_ups")
+    kind = models.CharField(_("措施"), max_length=16, choices=FollowUpKind.choices)
+    assigned_to = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="follow_ups",
+                                    null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    note = models.TextField(_("情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("结果运用")
+        verbose_name_plural = _("结果运用")
+        ordering = ["assessment", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assessment}"
+
+
+class Notification(models.Model):
+    """A reminder shown in the app (and e-mailed by `kaohe send-reminders`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,189 @@
+"""The organ's yearly plan (§三–§五, §八(二)), its indicators, its quarters and the tasks
+decomposed to each person (§七(一)). Every decision RULES.md leaves open is a field here, with
+the documented default, never a constant in code."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.org.models import Organ, OrgDepartment, Person
+
+
+class Grade(models.TextChoices):
+    """The four grades of §八, best first. Values are the Chinese words the API uses."""
+
+    GOOD = "好", _("好")
+    FAIRLY_GOOD = "较好", _("较好")
+    AVERAGE = "一般", _("一般")
+    POOR = "较差", _("较差")
+
+
+class Rounding(models.TextChoices):
+    DOWN = "down", _("向下取整")
+    NEAREST = "nearest", _("四舍五入")
+
+
+class YearPlan(models.Model):
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="plans",
+                              verbose_name=_("机关"))
+    year = models.PositiveIntegerField(_("年度"))
+    first_quarter = models.PositiveSmallIntegerField(
+        _("起始季度"), default=1, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("本年度从第几季度开始平时考核（§五：2020 年从第二季度开始）"))
+    q4_with_annual = models.BooleanField(_("第四季度与年度考核合并"), default=False)
+    common_weight = models.PositiveSmallIntegerField(_("共性指标权重（%）"), default=30)
+    individual_weight = models.PositiveSmallIntegerField(_("个性指标权重（%）"), default=70)
+    band_good = models.DecimalField(_("“好”最低分"), max_digits=5, decimal_places=2,
+                                    default=Decimal(90))
+    band_fairly_good = models.DecimalField(_("“较好”最低分"), max_digits=5, decimal_places=2,
+                                           default=Decimal(80))
+    band_average = models.DecimalField(_("“一般”最低分"), max_digits=5, decimal_places=2,
+                                       default=Decimal(60))
+    good_ratio = models.DecimalField(_("“好”等次比例上限"), max_digits=4, decimal_places=3,
+                                     default=Decimal("0.400"))
+    good_rounding = models.CharField(_("名额取整方式"), max_length=8, choices=Rounding.choices,
+                                     default=Rounding.DOWN)
+    base_includes_undetermined = models.BooleanField(
+        _("不确定等次人员计入比例基数"), default=True)
+    direct_good_counts = models.BooleanField(_("直接确定的“好”占用名额"), default=True)
+    filed_with = models.ForeignKey(OrgDepartment, on_delete=models.PROTECT, null=True,
+                                   blank=True, verbose_name=_("备案的组织部门"))
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度考核方案")
+        verbose_name_plural = _("年度考核方案")
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="one_plan_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organ} {self.year}"
+
+    def clean(self) -> None:
+        problems: dict[str, str] = {}
+        if self.common_weight + self.individual_weight != 100:
+            problems["individual_weight"] = str(_(
+                "共性指标与个性指标权重之和须为 100%（§四：30% 与 70%）"))
+        if not Decimal(0) < self.good_ratio <= Decimal(1):
+            problems["good_ratio"] = str(_("“好”等次比例须大于 0 且不超过 1（§八(一)：40%）"))
+        if not Decimal(100) >= self.band_good > self.band_fairly_good > self.band_average > 0:
+            problems["band_good"] = str(_(
+                "分数段重叠：须 100 ≥ “好” > “较好” > “一般” > 0 的最低分"))
+        if problems:
+            raise ValidationError(problems)
+
+    def good_limit(self, participants: int) -> int:
+        """§八(一): 好 ≤ ratio × participants; 21 × 0.4 = 8.4 → 8 when rounding down."""
+        exact = Decimal(participants) * self.good_ratio
+        if self.good_rounding == Rounding.NEAREST:
+            return int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+        return math.floor(exact)
+
+    def suggested_grade(self, score: Decimal) -> str:
+        """§八(二): the office's score bands suggest a grade; the reviewer may differ."""
+        if score >= self.band_good:
+            return Grade.GOOD
+        if score >= self.band_fairly_good:
+            return Grade.FAIRLY_GOOD
+        if score >= self.band_average:
+            return Grade.AVERAGE
+        return Grade.POOR
+
+
+class IndicatorGroup(models.TextChoices):
+    COMMON = "common", _("共性指标")
+    INDIVIDUAL = "individual", _("个性指标")
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(YearPlan, on_delete=models.CASCADE, related_name="indicators")
+    group = models.CharField(_("类别"), max_length=16, choices=IndicatorGroup.choices)
+    code = models.SlugField(_("代码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.TextField(_("考核要点"), blank=True)
+    weight = models.DecimalField(_("组内权重（%）"), max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["plan", "group", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class Period(models.Model):
+    """One assessed quarter of an organ."""
+
+    plan = models.ForeignKey(YearPlan, on_delete=models.PROTECT, related_name="periods")
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    state = models.CharField(_("状态"), max_length=8, choices=PeriodState.choices,
+                             default=PeriodState.OPEN)
+    opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("“好”等次公布时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核季度")
+        verbose_name_plural = _("考核季度")
+        ordering = ["organ", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year", "quarter"], name="one_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        """Also the review deadline: review must be finished by the quarter's end (§七(三))."""
+        month = 3 * self.quarter
+        following = datetime.date(self.year + month // 12, month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == PeriodState.CLOSED
+
+
+class Task(models.Model):
+    """An individual indicator: work decomposed to one person for the year (§七(一))."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tasks")
+    year = models.PositiveIntegerField(_("年度"))
+    title = models.CharField(_("任务"), max_length=200)
+    description = models.TextField(_("要求"), blank=True)
+    temporary = models.BooleanField(_("年度临时增加"), default=False)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("分解任务")
+        verbose_name_plural = _("分解任务")
+        ordering = ["person", "year", "temporary", "id"]
+
+    def __str__(self) -> str:
+        return self.title
