@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 
 if TYPE_CHECKING:
@@ -54,3 +55,15 @@ def client_for(client: Client, world: World) -> Callable[[str | None], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The personas built once for a whole module of read-only tests (the access matrix):
+    kept inside a transaction that is rolled back at the end; each test's own changes are
+    rolled back to a savepoint by pytest-django as usual."""
+    from tests.personas import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)

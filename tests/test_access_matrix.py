@@ -8,7 +8,6 @@ is_in_the_matrix`, so no page or endpoint escapes the matrix.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -82,6 +81,9 @@ ASSESSMENT_MATRIX = {
 }
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
+# Pages of one's own work as a civil servant: accounts that are no one's get 403.
+PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
+               else "200" for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -92,6 +94,15 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "organ_detail": (ORGAN_TARGETS, ORGAN_MATRIX),
     "section_detail": (SECTION_TARGETS, SECTION_MATRIX),
     "person_detail": (PERSON_TARGETS, PERSON_MATRIX),
+    "assessment_detail": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "periods": ([""], SIGNED_IN_ANY),
+    "review_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "approval_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "quota_counter": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "published": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "liaison_inbox": ([""], SIGNED_IN_ANY),
+    "follow_ups": ([""], SIGNED_IN_ANY),
+    "record_book": ([""], PEOPLE_ONLY),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -110,6 +121,11 @@ API = {
 ELSEWHERE = {
     "login", "logout", "set_language",  # public by nature
     "token_create", "token_revoke",  # POST on one's own tokens: tests/web/test_profile.py
+    # POST actions: tests/assessments/test_pages.py
+    "assessment_summary", "assessment_return", "assessment_propose", "assessment_approve",
+    "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
+    "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
+    "liaison_answer", "follow_up_done", "task_add", "record_delete",
 }
 
 
@@ -143,9 +159,11 @@ def cases(routes: dict[str, tuple[list[str], dict[str, str]]], anonymous_status:
 
 
 @pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(PAGES, 302)))
-def test_page_access(client_for: Callable[[str | None], Client], world: World, route: str,
+def test_page_access(client: Client, shared_world: World, db: None, route: str,
                      persona: str, target: str, expected: int) -> None:
-    client = client_for(None if persona == ANON else persona)
+    world = shared_world
+    if persona != ANON:
+        client.force_login(world.users[persona])
     response = client.get(reverse(route, args=path_args(world, target)))
     assert response.status_code == expected
     if expected == 302:
@@ -153,8 +171,9 @@ def test_page_access(client_for: Callable[[str | None], Client], world: World, r
 
 
 @pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(API, 401)))
-def test_api_access(client: Client, world: World, route: str, persona: str, target: str,
-                    expected: int) -> None:
+def test_api_access(client: Client, shared_world: World, db: None, route: str, persona: str,
+                    target: str, expected: int) -> None:
+    world = shared_world
     headers = {}
     if persona != ANON:
         _token, raw = ApiToken.issue(world.users[persona], "matrix")

@@ -403,14 +403,14 @@ def liaison_ask(*, assessment: Assessment, by: User, question: str = "") -> Liai
 
 
 @transaction.atomic
-def liaison_answer(*, request: LiaisonRequest, by: User, answer: str) -> LiaisonRequest:
-    _require(request.liaison.user_id == by.pk, _("只有被征求意见的纪检联络员可以答复。"))
-    if request.assessment.period.is_closed:
+def liaison_answer(*, asked: LiaisonRequest, by: User, answer: str) -> LiaisonRequest:
+    _require(asked.liaison.user_id == by.pk, _("只有被征求意见的纪检联络员可以答复。"))
+    if asked.assessment.period.is_closed:
         raise Refused(_("本季度已结束。"), rule=RULE_REVIEW, code="period_closed")
-    request.answer = _required(answer, _("请填写意见。"), RULE_REVIEW)
-    request.answered_at = timezone.now()
-    request.save(update_fields=["answer", "answered_at"])
-    return request
+    asked.answer = _required(answer, _("请填写意见。"), RULE_REVIEW)
+    asked.answered_at = timezone.now()
+    asked.save(update_fields=["answer", "answered_at"])
+    return asked
 
 
 # --- approval under the cap (§七(三), §八(一)) ---------------------------------------------------

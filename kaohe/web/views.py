@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken, User
+from kaohe.assessments import selectors as assessment_selectors
 from kaohe.org import access, selectors
 
 
@@ -25,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "organs": selectors.organs_for(actor),
         "my_sections": selectors.sections_by_id(actor, actor.section_ids),
+        "todo": assessment_selectors.todo(actor),
     }
     return render(request, "web/home.html", context)
 

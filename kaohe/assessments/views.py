@@ -1,0 +1,302 @@
+"""Pages of the quarterly assessment. Thin: reads through selectors (404 outside the user's
+scope), every change through one service; a refusal is shown with its rule, nothing half-done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.accounts.models import User
+from kaohe.assessments import forms, selectors, services
+from kaohe.assessments.models import Assessment, FollowUp
+from kaohe.errors import NotAllowed, Refused
+from kaohe.org import access
+from kaohe.plans.services import task_assign
+from kaohe.workdays.calendar import CalendarNotCovered
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _actor(request: HttpRequest) -> access.Actor:
+    return access.actor_for(request.user)
+
+
+def _attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
+    """Run a service; show its refusal (message and rule) instead of a half-done change."""
+    try:
+        change(by=_user(request), **kwargs)
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    except Refused as refusal:
+        rule = f"（{refusal.rule}）" if refusal.rule else ""
+        messages.error(request, f"{refusal.message}{rule}")
+        return False
+    except CalendarNotCovered as missing:
+        messages.error(request, str(missing))
+        return False
+    return True
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else default)
+
+
+# --- one assessment -----------------------------------------------------------------------------
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    assessment = selectors.assessment_detail(actor, pk)
+    return render(request, "assessments/detail.html",
+                  selectors.detail_context(actor, assessment))
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    return selectors.assessment_detail(_actor(request), pk)
+
+
+@login_required
+@require_POST
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = forms.SummaryForm(request.POST)
+    if form.is_valid() and _attempt(request, services.summary_save, assessment=assessment,
+                                    text=form.cleaned_data["text"]):
+        if "submit" in request.POST:
+            if _attempt(request, services.summary_submit, assessment=assessment):
+                messages.success(request, _("个人小结已提交主管领导。"))
+        else:
+            messages.success(request, _("草稿已保存。"))
+    return redirect("assessment_detail", pk=pk)
+
+
+def _reason_action(change: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        assessment = _assessment(request, pk)
+        form = forms.ReasonForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if _attempt(request, change, assessment=assessment, reason=reason):
+            messages.success(request, done)
+        return _back(request, reverse("assessment_detail", args=[pk]))
+    return view
+
+
+summary_return = _reason_action(services.summary_return, "已退回本人修改。")
+send_back = _reason_action(services.assessment_send_back, "已退回主管领导重新评鉴。")
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = selectors.proposal_form(assessment, selectors.indicators(assessment), request.POST)
+    if not form.is_valid():
+        messages.error(request, _("%(name)s：%(errors)s") % {
+            "name": assessment.person.name, "errors": selectors.form_errors(form)})
+    else:
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("score_")}
+        proposal = services.Proposal(scores=form.scores(), **data)
+        if _attempt(request, services.assessment_propose, assessment=assessment,
+                    proposal=proposal):
+            messages.success(request, _("%(name)s：已提出等次建议。") % {
+                "name": assessment.person.name})
+    return _back(request, reverse("assessment_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = forms.ApprovalForm(request.POST)
+    if form.is_valid() and _attempt(request, services.assessment_approve,
+                                    assessment=assessment, **form.cleaned_data):
+        messages.success(request, _("%(name)s：等次已审定。") % {"name": assessment.person.name})
+    return _back(request, reverse("assessment_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = forms.FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, selectors.form_errors(form))
+    elif _attempt(request, services.feedback_give, assessment=assessment, **form.cleaned_data):
+        messages.success(request, _("反馈已记录。"))
+    return _back(request, reverse("assessment_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = forms.AcknowledgeForm(request.POST)
+    if form.is_valid() and _attempt(request, services.result_acknowledge,
+                                    assessment=assessment, **form.cleaned_data):
+        messages.success(request, _("已确认考核结果。"))
+    return redirect("assessment_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def liaison_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if _attempt(request, services.liaison_ask, assessment=assessment,
+                question=request.POST.get("question", "")[:2000]):
+        messages.success(request, _("已征求纪检联络员意见。"))
+    return redirect("assessment_detail", pk=pk)
+
+
+# --- screens over a quarter -----------------------------------------------------------------------
+
+@login_required
+def review_screen(request: HttpRequest, period_id: int) -> HttpResponse:
+    """A reviewer's whole section (or overseen chiefs) on one screen, with the 好 counter."""
+    actor = _actor(request)
+    period = selectors.period_detail(actor, period_id)
+    return render(request, "assessments/review.html", selectors.review_context(actor, period))
+
+
+@login_required
+def approval_screen(request: HttpRequest, period_id: int) -> HttpResponse:
+    actor = _actor(request)
+    period = selectors.period_detail(actor, period_id)
+    return render(request, "assessments/approval.html",
+                  selectors.approval_context(actor, period))
+
+
+@login_required
+def quota_counter(request: HttpRequest, period_id: int) -> HttpResponse:
+    """The live "好: used X of Y" counter, refreshed by htmx on the review screens."""
+    period = selectors.period_detail(_actor(request), period_id)
+    return render(request, "assessments/_quota.html",
+                  {"period": period, "quota": services.quota(period)})
+
+
+@login_required
+def published(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = selectors.period_detail(_actor(request), period_id)
+    return render(request, "assessments/published.html",
+                  {"period": period, "good": selectors.published_good(period)})
+
+
+@login_required
+def periods(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "assessments/periods.html", selectors.periods_context(actor))
+
+
+@login_required
+@require_POST
+def period_open(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = forms.OpenPeriodForm(request.POST)
+    organ = actor.person.organ if actor.person else None
+    if organ is None or not form.is_valid():
+        messages.error(request, _("请填写年度和季度。"))
+    elif _attempt(request, services.period_open, organ=organ, **form.cleaned_data):
+        messages.success(request, _("已开启考核季度，并为参加考核的人员建立了考核。"))
+    return redirect("periods")
+
+
+def _period_action(change: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, period_id: int) -> HttpResponse:
+        period = selectors.period_detail(_actor(request), period_id)
+        if _attempt(request, change, period=period):
+            messages.success(request, done)
+        return redirect("periods")
+    return view
+
+
+period_publish = _period_action(services.period_publish, "已在机关内公布“好”等次人员名单。")
+period_close = _period_action(services.period_close, "本季度考核已结束。")
+
+
+@login_required
+@require_POST
+def leave_record(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = forms.LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, selectors.form_errors(form))
+        return redirect("periods")
+    data = form.cleaned_data
+    person = access.get_person(actor, data.pop("person"))
+    if _attempt(request, services.leave_record, person=person, **data):
+        messages.success(request, _("请假已登记。"))
+    return redirect("periods")
+
+
+# --- the liaison, follow-ups and tasks ----------------------------------------------------------
+
+@login_required
+def liaison_inbox(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "assessments/liaison.html",
+                  {"requests": selectors.liaison_requests(actor),
+                   "form": forms.LiaisonAnswerForm()})
+
+
+@login_required
+@require_POST
+def liaison_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    actor = _actor(request)
+    asked = get_object_or_404(selectors.liaison_requests(actor), pk=request_id)
+    form = forms.LiaisonAnswerForm(request.POST)
+    answer = form.cleaned_data["answer"] if form.is_valid() else ""
+    if _attempt(request, services.liaison_answer, asked=asked, answer=answer):
+        messages.success(request, _("意见已提交。"))
+    return redirect("liaison_inbox")
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "assessments/follow_ups.html",
+                  {"follow_ups": selectors.follow_ups(actor), "form": forms.FollowUpForm()})
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    actor = _actor(request)
+    item: FollowUp = get_object_or_404(selectors.follow_ups(actor), pk=follow_up_id)
+    form = forms.FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, selectors.form_errors(form))
+    elif _attempt(request, services.follow_up_done, follow_up=item, **form.cleaned_data):
+        messages.success(request, _("已登记完成。"))
+    return redirect("follow_ups")
+
+
+@login_required
+@require_POST
+def task_add(request: HttpRequest, personnel_no: str) -> HttpResponse:
+    actor = _actor(request)
+    person = access.get_person(actor, personnel_no)
+    form = forms.TaskForm(request.POST)
+    if not access.may_assign_tasks(actor, person):
+        raise PermissionDenied
+    if not form.is_valid():
+        messages.error(request, selectors.form_errors(form))
+    elif _attempt(request, task_assign, person=person, **form.cleaned_data):
+        messages.success(request, _("任务已分解给 %(name)s。") % {"name": person.name})
+    return redirect("person_detail", personnel_no=personnel_no)
+
