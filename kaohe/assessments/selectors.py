@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -27,6 +27,7 @@ from kaohe.assessments.models import (
     Assessment,
     FollowUp,
     LiaisonRequest,
+    Notification,
     State,
     Transition,
 )
@@ -234,6 +235,7 @@ class Todo:
     queues: list[tuple[Period, str, int, bool]]  # period, what, how many, overdue
     liaison: int
     follow_ups: int
+    notifications: list[Notification] = field(default_factory=list)
 
 
 def todo(actor: Actor) -> Todo:
@@ -242,18 +244,19 @@ def todo(actor: Actor) -> Todo:
     today = timezone.localdate()
     open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
     mine = list(open_.filter(person=actor.person).select_related("period"))
-    queues = []
+    counted = []
     for scope, states, label in [
         (access.reviewable(actor), UNDER_REVIEW, str(_("待审核评鉴"))),
         (access.approvable(actor), (State.PROPOSED,), str(_("待审定"))),
         (access.reviewable(actor), (State.APPROVED,), str(_("待反馈"))),
     ]:
-        counted = (open_.filter(scope, state__in=states).values("period_id")
-                   .annotate(n=Count("id")).order_by())
-        for row in counted:
-            period = Period.objects.get(pk=row["period_id"])
-            queues.append((period, label, row["n"], today > period.last_day))
+        counted += [(row["period_id"], label, row["n"]) for row in
+                    open_.filter(scope, state__in=states).values("period_id")
+                    .annotate(n=Count("id")).order_by()]
+    periods = Period.objects.in_bulk({period_id for period_id, _label, _n in counted})
+    queues = [(periods[pk], label, n, today > periods[pk].last_day) for pk, label, n in counted]
     return Todo(
+        notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
         mine=mine,
         queues=queues,
         liaison=liaison_requests(actor).filter(answered_at__isnull=True).count(),

@@ -17,7 +17,9 @@ from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken, User
 from kaohe.assessments import selectors as assessment_selectors
+from kaohe.assessments.forms import TaskForm
 from kaohe.org import access, selectors
+from kaohe.plans.models import Task
 
 
 @login_required
@@ -65,6 +67,8 @@ def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
     context = {
         "person": person,
         "assignments": person.assignments.select_related("organ", "section"),
+        "tasks": Task.objects.filter(person=person).order_by("-year", "temporary", "id"),
+        "task_form": TaskForm() if access.may_assign_tasks(actor, person) else None,
     }
     return render(request, "web/person_detail.html", context)
 

@@ -162,3 +162,15 @@ def test_screens_cost_the_same_queries_for_3_or_30_people(client_for: Sign, worl
                                   category=Category.STAFF, state=State.PROPOSED,
                                   proposed_grade="好")
     assert count() == few
+
+
+def test_chief_decomposes_a_task_and_it_reaches_the_summary(client_for: Sign,
+                                                            world: World) -> None:
+    url = reverse("task_add", args=["P-staff"])
+    task = {"year": 2025, "title": "完成大气污染源排查", "description": ""}
+    assert client_for("other_chief").post(url, task).status_code == 404  # not in sight
+    assert client_for("leader").post(url, task).status_code == 403  # sees, may not assign
+    assert client_for("chief").post(url, task).status_code == 302
+    page = client_for("staff").get(reverse("assessment_detail",
+                                           args=[world.assessments["staff"].pk]))
+    assert "完成大气污染源排查" in page.content.decode()

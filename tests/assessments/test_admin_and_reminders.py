@@ -1,0 +1,73 @@
+"""The office configures its plan in the admin (refused when weights do not add up), and
+`kaohe send-reminders` tells people what is due."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from kaohe.assessments.models import Notification
+from tests.personas import World
+
+Sign = Callable[[str | None], Client]
+
+
+def plan_form(world: World, weights: list[str]) -> dict[str, str]:
+    plan = world.periods["organ"].plan
+    indicators = list(plan.indicators.order_by("id"))
+    data = {f: str(getattr(plan, f)) for f in [
+        "first_quarter", "common_weight", "individual_weight", "band_good", "band_fairly_good",
+        "band_average", "good_ratio", "good_rounding"]}
+    data.update({"base_includes_undetermined": "on", "direct_good_counts": "on",
+                 "indicators-TOTAL_FORMS": str(len(indicators)),
+                 "indicators-INITIAL_FORMS": str(len(indicators)),
+                 "indicators-MIN_NUM_FORMS": "0", "indicators-MAX_NUM_FORMS": "1000"})
+    for i, (indicator, weight) in enumerate(zip(indicators, weights, strict=True)):
+        row = {"id": str(indicator.pk), "plan": str(plan.pk), "group": indicator.group,
+               "code": indicator.code, "name": indicator.name, "weight": weight,
+               "position": str(indicator.position), "description": indicator.description}
+        data.update({f"indicators-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_office_edits_weights_and_a_wrong_total_is_refused(client_for: Sign,
+                                                           world: World) -> None:
+    plan = world.periods["organ"].plan
+    url = f"/admin/plans/yearplan/{plan.pk}/change/"
+    client = client_for("office")
+    assert client.get(url).status_code == 200
+    wrong = plan_form(world, ["30", "20", "20", "20", "20"] + ["20"] * 5)
+    page = client.post(url, wrong).content.decode()
+    assert "组内权重之和须为 100%" in page
+    assert sorted(str(w) for w in plan.indicators.values_list("weight", flat=True))[0] == "20.00"
+    right = plan_form(world, ["40", "15", "15", "15", "15"] + ["20"] * 5)
+    assert client.post(url, right).status_code == 302
+    assert plan.indicators.get(code="political").weight == 40
+
+
+def test_ratio_outside_0_and_1_is_refused(client_for: Sign, world: World) -> None:
+    plan = world.periods["organ"].plan
+    data = plan_form(world, ["20"] * 10)
+    data["good_ratio"] = "1.5"
+    page = client_for("office").post(f"/admin/plans/yearplan/{plan.pk}/change/", data)
+    assert "不超过 1" in page.content.decode()
+
+
+def test_other_organs_plan_is_out_of_reach(client_for: Sign, world: World) -> None:
+    plan = world.periods["other"].plan
+    response = client_for("office").get(f"/admin/plans/yearplan/{plan.pk}/change/")
+    assert response.status_code == 302  # the admin's "does not exist"
+
+
+def test_reminders_reach_people_with_work_due(world: World) -> None:
+    world.users["staff"].email = "staff@example.gov.cn"
+    world.users["staff"].save()
+    call_command("send_reminders", stdout=io.StringIO())
+    note = Notification.objects.get(user=world.users["staff"])
+    assert "个人小结" in note.text
+    assert [m.to for m in mail.outbox if m.to == ["staff@example.gov.cn"]]
+    assert not Notification.objects.filter(user=world.users["sysadmin"]).exists()
