@@ -125,7 +125,7 @@ ELSEWHERE = {
     "assessment_summary", "assessment_return", "assessment_propose", "assessment_approve",
     "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
-    "liaison_answer", "follow_up_done", "task_add", "record_delete",
+    "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
 }
 
 

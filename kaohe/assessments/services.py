@@ -602,6 +602,20 @@ def period_publish(*, period: Period, by: User) -> Period:
 
 
 @transaction.atomic
+def follow_up_add(*, assessment: Assessment, kind: str, by: User) -> FollowUp:
+    """§九(二): for 较差, when needed, an admonition (诫勉) or a change of post as well."""
+    leader = supervising_leader(assessment)
+    _require(leader is not None and leader.user_id == by.pk,
+             _("只有主管领导可以提出进一步的措施。"), "§九(二)")
+    if assessment.grade != Grade.POOR or kind not in (FollowUpKind.ADMONITION,
+                                                       FollowUpKind.POST_CHANGE):
+        raise Invalid(_("诫勉和调整岗位只用于“较差”等次。"), rule="§九(二)")
+    follow_up, _created = FollowUp.objects.get_or_create(
+        assessment=assessment, kind=kind, defaults={"assigned_to": leader})
+    return follow_up
+
+
+@transaction.atomic
 def follow_up_done(*, follow_up: FollowUp, by: User, done_on: datetime.date,
                    note: str) -> FollowUp:
     _require(follow_up.assigned_to is not None and follow_up.assigned_to.user_id == by.pk,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("liaison/", views.liaison_inbox, name="liaison_inbox"),
     path("liaison/<int:request_id>/answer/", views.liaison_answer, name="liaison_answer"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("assessments/<int:pk>/follow-up/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
     path("people/<str:personnel_no>/tasks/", views.task_add, name="task_add"),
 ]

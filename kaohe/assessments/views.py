@@ -275,6 +275,16 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if _attempt(request, services.follow_up_add, assessment=assessment,
+                kind=request.POST.get("kind", "")):
+        messages.success(request, _("已增加措施。"))
+    return redirect("follow_ups")
+
+
+@login_required
+@require_POST
 def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     actor = _actor(request)
     item: FollowUp = get_object_or_404(selectors.follow_ups(actor), pk=follow_up_id)

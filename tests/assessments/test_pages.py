@@ -174,3 +174,21 @@ def test_chief_decomposes_a_task_and_it_reaches_the_summary(client_for: Sign,
     page = client_for("staff").get(reverse("assessment_detail",
                                            args=[world.assessments["staff"].pk]))
     assert "完成大气污染源排查" in page.content.decode()
+
+
+def test_poor_grade_gets_criticism_then_admonition_from_the_chief(client_for: Sign,
+                                                                  world: World) -> None:
+    a = world.assessments["staff"]
+    Assessment.objects.filter(pk=a.pk).update(state=State.PROPOSED, proposed_grade="较差")
+    client_for("leader").post(reverse("assessment_approve", args=[a.pk]))
+    page = client_for("chief").get(reverse("follow_ups")).content.decode()
+    assert "批评教育" in page
+    url = reverse("follow_up_add", args=[a.pk])
+    assert client_for("leader").post(url, {"kind": "admonition"}).status_code == 403
+    client_for("chief").post(url, {"kind": "admonition"})
+    assert sorted(a.follow_ups.values_list("kind", flat=True)) == ["admonition", "criticism"]
+    item = a.follow_ups.get(kind="criticism")
+    client_for("chief").post(reverse("follow_up_done", args=[item.pk]),
+                             {"done_on": "2025-10-10", "note": "已谈话"})
+    item.refresh_from_db()
+    assert str(item.done_on) == "2025-10-10"
