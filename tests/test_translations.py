@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from kaohe.org.importer import ImportRefused, import_organ
 
-CATALOGUE = Path(__file__).parents[1] / "kaohe" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PACKAGE = Path(__file__).parents[1] / "kaohe"
+CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def test_every_message_has_an_english_translation() -> None:
@@ -29,3 +36,60 @@ def test_import_problems_read_in_english_when_english_is_chosen(db: None) -> Non
             assert "required field missing" in str(refused.problems[0])
         else:
             raise AssertionError("a file without organ name must be refused")
+
+
+def _po_text(lines: list[str]) -> str:
+    """The text of a msgid/msgstr keyword line and its continuation lines."""
+    return "".join(PO_STRING.findall(" ".join(lines))).replace('\\"', '"')
+
+
+def _unfinished_entries(text: str) -> tuple[list[str], list[str]]:
+    """The msgids of the live entries of a .po text that are untranslated, and that are fuzzy."""
+    untranslated: list[str] = []
+    fuzzy: list[str] = []
+    for block in text.split("\n\n"):
+        lines = [line for line in block.strip().splitlines() if not line.startswith("#~")]
+        fields: dict[str, list[str]] = {}
+        keyword = ""
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            if not line.startswith('"'):
+                keyword = line.split(" ", 1)[0]
+            fields.setdefault(keyword, []).append(line)
+        msgid = _po_text(fields.get("msgid", []))
+        if not msgid:
+            continue  # the header, or an obsolete (#~) entry
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            fuzzy.append(msgid)
+        elif any(_po_text(value) == "" for key, value in fields.items()
+                 if key.startswith("msgstr")):
+            untranslated.append(msgid)
+    return untranslated, fuzzy
+
+
+def test_catalogue_covers_every_translatable_string_in_the_code(tmp_path: Path) -> None:
+    """Extract the strings from the code as it is now, as a developer would with
+    `kaohe makemessages -l en`, in a copy of the package so that the committed catalogue is not
+    touched: a string added to the code but not to the catalogue shows up as untranslated, and
+    one changed in the code shows up as fuzzy."""
+    if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:
+        pytest.fail("GNU gettext (xgettext, msgmerge, msguniq) must be installed to check the "
+                    "English catalogue against the code; install the gettext package.")
+    package = tmp_path / "kaohe"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run(
+        [sys.executable, "-m", "kaohe", "makemessages", "-l", "en"],
+        cwd=package, env={**os.environ, "KAOHE_VAR_DIR": str(tmp_path / "var")},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
+
+    merged = package / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    untranslated, fuzzy = _unfinished_entries(merged.read_text(encoding="utf-8"))
+    problems = [f"untranslated: {msgid}" for msgid in untranslated]
+    problems += [f"fuzzy (the guessed translation needs checking): {msgid}" for msgid in fuzzy]
+    assert not problems, (
+        "The English catalogue does not cover the code. Run `kaohe makemessages -l en` in the "
+        "kaohe folder, translate these entries in locale/en/LC_MESSAGES/django.po (remove the "
+        "fuzzy flags), then `kaohe compilemessages`:\n  " + "\n  ".join(problems))

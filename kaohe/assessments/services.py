@@ -197,7 +197,8 @@ def leave_record(*, person: Person, kind: str, start: datetime.date, end: dateti
         raise Invalid(_("结束日期不能早于开始日期。"), rule=RULE_LEAVE)
     leave = Leave.objects.create(person=person, kind=kind, start=start, end=end, recorded_by=by)
     for period in Period.objects.filter(assessments__person=person, state=PeriodState.OPEN):
-        undetermined_refresh(period=period, people=[person.pk])
+        if period.first_day <= end and start <= period.last_day:  # only quarters it touches
+            undetermined_refresh(period=period, people=[person.pk])
     return leave
 
 
@@ -329,7 +330,7 @@ def _clean_scores(plan: YearPlan, raw: dict[str, Any]) -> dict[str, Decimal]:
             value = Decimal(str(raw[code]))
         except ArithmeticError as error:
             raise Invalid(_("“%(code)s”的得分须为数字。") % {"code": code}, rule="§四") from error
-        if not Decimal(0) <= value <= Decimal(100) or not value.is_finite():
+        if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
             raise Invalid(_("“%(code)s”的得分须在 0 到 100 之间。") % {"code": code},
                           rule="§四")
         scores[code] = value
@@ -434,8 +435,8 @@ def quota(period: Period) -> Quota:
     if not plan.base_includes_undetermined:
         base = base.filter(grade_determined=True)
     used = period.assessments.filter(state__in=DECIDED, grade=Grade.GOOD)
-    if not plan.direct_good_counts:
-        used = used.filter(direct=False)
+    if not plan.direct_good_counts:  # a 好 determined directly (§九(一)) takes no place
+        used = used.exclude(direct=True, proposed_grade=Grade.GOOD)
     participants = base.count()
     return Quota(participants=participants, ratio=plan.good_ratio,
                  limit=plan.good_limit(participants), used=used.count())
@@ -453,8 +454,8 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
     from_state = assessment.state
     target = _check_move(assessment, "approve")
     final = _approved_grade(assessment, actor, grade, reason, team_decision)
-    if final == Grade.GOOD and (assessment.direct is False or
-                                assessment.period.plan.direct_good_counts):
+    directly_good = assessment.direct and assessment.proposed_grade == Grade.GOOD
+    if final == Grade.GOOD and (not directly_good or assessment.period.plan.direct_good_counts):
         _check_cap(assessment.period)
     previous = _snapshot(assessment, ["grade", "approval_comment", "approval_reason"])
     assessment.grade = final
@@ -496,7 +497,8 @@ def _check_cap(period: Period) -> None:
             _("“好”等次名额已满：本季度参加考核 %(participants)d 人，按 %(ratio)s%% 最多 "
               "%(limit)d 名，已审定 %(used)d 名。") % {
                 "participants": current.participants,
-                "ratio": (current.ratio * 100).normalize(), "limit": current.limit,
+                "ratio": format((current.ratio * 100).normalize(), "f"),
+                "limit": current.limit,
                 "used": current.used},
             rule=RULE_CAP, code="good_quota_exceeded")
 
