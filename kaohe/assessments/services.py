@@ -65,8 +65,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 # --- helpers ----------------------------------------------------------------------------------
 
 def _locked(assessment: Assessment) -> Assessment:
-    """Re-read the row under a lock, so that two people acting at once see each other."""
-    return (Assessment.objects.select_for_update()
+    """Re-read the row under a lock, so that two people acting at once see each other. Only
+    the row itself: locking the joined quarter would queue every change of the quarter."""
+    return (Assessment.objects.select_for_update(of=("self",))
             .select_related("period", "period__plan", "person", "section")
             .get(pk=assessment.pk))
 

@@ -1,0 +1,97 @@
+"""Two approvers racing for the last 好 place (§八(一)) must end with exactly one winner.
+
+Each approver works in their own thread and database connection, and both start at the same
+moment; only committed data counts, so the test runs outside the usual test transaction."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from kaohe.accounts.models import User
+from kaohe.assessments import services
+from kaohe.assessments.models import Assessment, State
+from kaohe.assessments.services import Proposal
+from kaohe.errors import Refused
+from kaohe.org import access
+from kaohe.plans.models import Grade
+from tests.personas import World
+
+INDICATORS = ["political", "ethics", "style", "integrity", "attendance",
+              "quantity", "quality", "efficiency", "results", "ability"]
+ROUNDS = 12  # one round without the lock is lost about one time in three
+
+
+def propose_good(assessment: Assessment, reviewer: User) -> None:
+    owner = assessment.person.user
+    services.summary_save(assessment=assessment, by=owner, text="本季度工作小结")
+    services.summary_submit(assessment=assessment, by=owner)
+    services.assessment_propose(assessment=assessment, by=reviewer,
+                                proposal=Proposal(scores=dict.fromkeys(INDICATORS, 95),
+                                                  grade=Grade.GOOD))
+
+
+def race(contenders: list[tuple[Assessment, User]]) -> dict[int, object]:
+    """Approve each assessment in its own thread, all released together; returns, by
+    assessment id, the approved assessment or the exception raised."""
+    barrier = threading.Barrier(len(contenders), timeout=10)
+    outcome: dict[int, object] = {}
+
+    def approve(assessment: Assessment, by: User) -> None:
+        try:
+            barrier.wait()
+            outcome[assessment.pk] = services.assessment_approve(assessment=assessment, by=by)
+        except Exception as error:  # the outcome under test, whatever it is
+            outcome[assessment.pk] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=pair) for pair in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not any(thread.is_alive() for thread in threads), "an approval never finished"
+    return outcome
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises writes by design (one writer at a time, "
+                    "transactions begin IMMEDIATE), so there is no race to lose; the "
+                    "PostgreSQL run of the same suite executes this test")
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
+        world: World) -> None:
+    period = world.periods["organ"]
+    a, users = world.assessments, world.users
+    # Six take part: 6 × 40 % = 2.4 → 2 places. Colleague takes the first.
+    propose_good(a["colleague"], users["chief"])
+    services.assessment_approve(assessment=a["colleague"], by=users["leader"])
+    quota = services.quota(period)
+    assert (quota.participants, quota.limit, quota.used) == (6, 2, 1)
+
+    # The last place: staff of section A (approved by `leader`) against staff of section B
+    # (approved by `other_leader`), two different people approving two different rows.
+    propose_good(a["staff"], users["chief"])
+    propose_good(a["other_staff"], users["other_chief"])
+    contenders = [(a["staff"], users["leader"]), (a["other_staff"], users["other_leader"])]
+    for _assessment, approver in contenders:
+        access.actor_for(approver)  # worked out once, so that both threads start level
+
+    for round_no in range(ROUNDS):
+        outcome = race(contenders)
+        winners = [pk for pk, result in outcome.items() if isinstance(result, Assessment)]
+        losers = [result for result in outcome.values() if not isinstance(result, Assessment)]
+        assert len(winners) == 1, (round_no, outcome)
+        assert len(losers) == 1 and isinstance(losers[0], Refused), (round_no, outcome)
+        assert losers[0].code == "good_quota_exceeded", (round_no, losers[0].message)
+        assert services.quota(period).used == services.quota(period).limit == 2, round_no
+        states = dict(Assessment.objects.filter(pk__in=outcome).values_list("pk", "state"))
+        assert sorted(states.values()) == [State.APPROVED, State.PROPOSED], round_no
+
+        # Both back to proposed 好 for the next round.
+        Assessment.objects.filter(pk__in=outcome).update(state=State.PROPOSED, grade="",
+                                                         approval_comment="",
+                                                         approval_reason="")
