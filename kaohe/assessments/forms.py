@@ -19,7 +19,12 @@ class SummaryForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=2000, widget=TEXT)
+    # Not required here: the service refuses an empty reason, citing the rule.
+    reason = forms.CharField(label=_("理由"), max_length=2000, required=False, widget=TEXT)
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label=_("征求意见事项"), max_length=2000, required=False)
 
 
 class ProposalForm(forms.Form):

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
@@ -83,21 +84,32 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment_detail", pk=pk)
 
 
-def _reason_action(change: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+def _form_action(form_class: type[Any], change: Callable[..., Any],
+                 done: Any) -> Callable[..., HttpResponse]:
+    """A POST on one assessment: bind the form, run the service, say what happened."""
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         assessment = _assessment(request, pk)
-        form = forms.ReasonForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        if _attempt(request, change, assessment=assessment, reason=reason):
-            messages.success(request, done)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, selectors.form_errors(form))
+        elif _attempt(request, change, assessment=assessment, **form.cleaned_data):
+            messages.success(request, f"{assessment.person.name}：{done}")
         return _back(request, reverse("assessment_detail", args=[pk]))
     return view
 
 
-summary_return = _reason_action(services.summary_return, "已退回本人修改。")
-send_back = _reason_action(services.assessment_send_back, "已退回主管领导重新评鉴。")
+summary_return = _form_action(forms.ReasonForm, services.summary_return,
+                              _lazy("已退回本人修改。"))
+send_back = _form_action(forms.ReasonForm, services.assessment_send_back,
+                         _lazy("已退回主管领导重新评鉴。"))
+approve = _form_action(forms.ApprovalForm, services.assessment_approve, _lazy("等次已审定。"))
+feedback = _form_action(forms.FeedbackForm, services.feedback_give, _lazy("反馈已记录。"))
+acknowledge = _form_action(forms.AcknowledgeForm, services.result_acknowledge,
+                           _lazy("已确认考核结果。"))
+liaison_ask = _form_action(forms.QuestionForm, services.liaison_ask,
+                           _lazy("已征求纪检联络员意见。"))
 
 
 @login_required
@@ -116,50 +128,6 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s：已提出等次建议。") % {
                 "name": assessment.person.name})
     return _back(request, reverse("assessment_detail", args=[pk]))
-
-
-@login_required
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    form = forms.ApprovalForm(request.POST)
-    if form.is_valid() and _attempt(request, services.assessment_approve,
-                                    assessment=assessment, **form.cleaned_data):
-        messages.success(request, _("%(name)s：等次已审定。") % {"name": assessment.person.name})
-    return _back(request, reverse("assessment_detail", args=[pk]))
-
-
-@login_required
-@require_POST
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    form = forms.FeedbackForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, selectors.form_errors(form))
-    elif _attempt(request, services.feedback_give, assessment=assessment, **form.cleaned_data):
-        messages.success(request, _("反馈已记录。"))
-    return _back(request, reverse("assessment_detail", args=[pk]))
-
-
-@login_required
-@require_POST
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    form = forms.AcknowledgeForm(request.POST)
-    if form.is_valid() and _attempt(request, services.result_acknowledge,
-                                    assessment=assessment, **form.cleaned_data):
-        messages.success(request, _("已确认考核结果。"))
-    return redirect("assessment_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def liaison_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    if _attempt(request, services.liaison_ask, assessment=assessment,
-                question=request.POST.get("question", "")[:2000]):
-        messages.success(request, _("已征求纪检联络员意见。"))
-    return redirect("assessment_detail", pk=pk)
 
 
 # --- screens over a quarter -----------------------------------------------------------------------
