@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.assessments import services
 from kaohe.assessments.forms import (
     AcknowledgeForm,
     ApprovalForm,
@@ -34,6 +35,7 @@ from kaohe.assessments.models import (
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.plans.models import Grade, Indicator, Period, PeriodState
+from kaohe.records.selectors import entries_of, summary_draft, tasks_of
 from kaohe.workdays.calendar import CalendarNotCovered
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
@@ -135,9 +137,6 @@ def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],
 
 
 def detail_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
-    from kaohe.assessments import services
-    from kaohe.records.selectors import entries_of, summary_draft, tasks_of
-
     actions = actions_for(actor, assessment)
     plan_indicators = indicators(assessment)
     try:
@@ -165,8 +164,6 @@ def detail_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
 
 
 def review_context(actor: Actor, period: Period) -> dict[str, Any]:
-    from kaohe.assessments import services
-
     rows = list(visible_assessments(actor).filter(access.reviewable(actor), period=period)
                 .select_related(*LIST_RELATED).order_by("section__code", "-category",
                                                         "person__personnel_no"))
@@ -182,8 +179,6 @@ def review_context(actor: Actor, period: Period) -> dict[str, Any]:
 
 
 def approval_context(actor: Actor, period: Period) -> dict[str, Any]:
-    from kaohe.assessments import services
-
     rows = (visible_assessments(actor).filter(access.approvable(actor), period=period)
             .select_related(*LIST_RELATED).order_by("state", "section__code",
                                                     "person__personnel_no"))
@@ -192,8 +187,6 @@ def approval_context(actor: Actor, period: Period) -> dict[str, Any]:
 
 
 def periods_context(actor: Actor) -> dict[str, Any]:
-    from kaohe.assessments import services
-
     periods = list(visible_periods(actor).order_by("-year", "-quarter"))
     counts: dict[int, dict[str, int]] = {}
     for row in (visible_assessments(actor).filter(period__in=periods)
