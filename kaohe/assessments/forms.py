@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessments.models import FeedbackMethod, LeaveKind
 from kaohe.plans.models import Grade, Indicator
+from kaohe.web.widgets import DATE
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
 TEXT = forms.Textarea(attrs={"rows": 2})
@@ -74,7 +75,7 @@ class ApprovalForm(forms.Form):
 class FeedbackForm(forms.Form):
     method = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackMethod.choices)
     given_on = forms.DateField(label=_("反馈日期"), initial=timezone.localdate,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DATE)
     text = forms.CharField(label=_("肯定的成绩、指出的不足、改进的方向"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -92,14 +93,15 @@ class OpenPeriodForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year)
     quarter = forms.TypedChoiceField(label=_("季度"), coerce=int,
-                                     choices=[(q, q) for q in (1, 2, 3, 4)])
+                                     choices=[(q, q) for q in (1, 2, 3, 4)],
+                                     initial=lambda: (timezone.localdate().month - 1) // 3 + 1)
 
 
 class LeaveForm(forms.Form):
     person = forms.CharField(label=_("人员编号"), max_length=64)
     kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices)
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("开始日期"), widget=DATE)
+    end = forms.DateField(label=_("结束日期"), widget=DATE)
 
 
 class TaskForm(forms.Form):
@@ -112,5 +114,5 @@ class TaskForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("完成日期"), initial=timezone.localdate,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DATE)
     note = forms.CharField(label=_("情况"), max_length=2000, widget=TEXT)

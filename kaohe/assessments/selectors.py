@@ -156,7 +156,9 @@ def detail_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
         "feedback_form": FeedbackForm(),
         "acknowledge_form": AcknowledgeForm(),
         "reason_form": ReasonForm(),
-        "liaison": assessment.liaison_requests.select_related("liaison"),
+        # The liaison's opinion serves the reviewers; it is not shown to the person assessed.
+        "liaison": (assessment.liaison_requests.select_related("liaison")
+                    if actor.person is None or assessment.person_id != actor.person.pk else []),
         "appeal_deadline": deadline,
         "appeal_deadline_error": deadline_error,
         "quota": services.quota(assessment.period),

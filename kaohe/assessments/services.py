@@ -75,7 +75,7 @@ def _locked(assessment: Assessment) -> Assessment:
 def _check_move(assessment: Assessment, action: str) -> str:
     if assessment.period.is_closed:
         raise Refused(_("%(period)s已结束，不能再修改；如有异议请走申诉程序。") % {
-            "period": _period_label(assessment.period)}, rule="§十(二)", code="period_closed")
+            "period": str(assessment.period)}, rule="§十(二)", code="period_closed")
     allowed, target = TRANSITIONS[action]
     if assessment.state not in allowed:
         raise Refused(
@@ -101,10 +101,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal | datetime.date):
         return str(value)
     return value
-
-
-def _period_label(period: Period) -> str:
-    return _("%(year)d 年第 %(quarter)d 季度") % {"year": period.year, "quarter": period.quarter}
 
 
 def _required(text: str, message: str, rule: str) -> str:
@@ -145,7 +141,7 @@ def period_open(*, organ: Organ, year: int, quarter: int, by: User) -> Period:
     period, _created = Period.objects.get_or_create(
         organ=organ, year=year, quarter=quarter, defaults={"plan": plan})
     if period.is_closed:
-        raise Refused(_("%(period)s已结束。") % {"period": _period_label(period)}, rule="§五")
+        raise Refused(_("%(period)s已结束。") % {"period": str(period)}, rule="§五")
     Assessment.objects.bulk_create(_new_assessments(period), batch_size=2000)
     undetermined_refresh(period=period)
     return period

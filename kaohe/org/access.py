@@ -222,7 +222,12 @@ def reviewable(actor: Actor) -> Q:
         scope |= Q(category=Category.STAFF, section_id=actor.chief_of)
     if actor.overseen_ids:
         scope |= Q(category=Category.CHIEF, section_id__in=actor.overseen_ids)
-    return scope
+    return scope & _not_own(actor)
+
+
+def _not_own(actor: Actor) -> Q:
+    """Nobody reviews or approves their own assessment, whatever else they are."""
+    return ~Q(person_id=actor.person.pk) if actor.person else Q()
 
 
 def approvable(actor: Actor) -> Q:
@@ -233,7 +238,7 @@ def approvable(actor: Actor) -> Q:
         scope |= Q(category=Category.STAFF, section_id__in=actor.overseen_ids)
     if Role.PRINCIPAL in actor.roles or Role.OFFICE in actor.roles:
         scope |= Q(category=Category.CHIEF, period__organ_id__in=actor.whole_organ_ids)
-    return scope
+    return scope & _not_own(actor)
 
 
 def may_run_periods(actor: Actor, organ: Organ) -> bool:

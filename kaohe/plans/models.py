@@ -150,7 +150,8 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} Q{self.quarter}"
+        return str(_("%(year)d 年第 %(quarter)d 季度") % {"year": self.year,
+                                                       "quarter": self.quarter})
 
     @property
     def first_day(self) -> datetime.date:

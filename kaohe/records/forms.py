@@ -3,11 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.records.models import EntryKind
+from kaohe.web.widgets import DATE
 
 
 class EntryForm(forms.Form):
     day = forms.DateField(label=_("日期"), initial=timezone.localdate,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DATE)
     kind = forms.ChoiceField(label=_("类别"), choices=EntryKind.choices)
     text = forms.CharField(label=_("内容"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))

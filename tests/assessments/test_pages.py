@@ -192,3 +192,21 @@ def test_poor_grade_gets_criticism_then_admonition_from_the_chief(client_for: Si
                              {"done_on": "2025-10-10", "note": "已谈话"})
     item.refresh_from_db()
     assert str(item.done_on) == "2025-10-10"
+
+
+def test_an_office_member_who_is_a_chief_cannot_approve_their_own_grade(
+        client_for: Sign, world: World) -> None:
+    world.people["office"].category = Category.CHIEF
+    world.people["office"].save()
+    a = world.assessments["office"]
+    Assessment.objects.filter(pk=a.pk).update(category=Category.CHIEF, state=State.PROPOSED,
+                                              proposed_grade="好")
+    response = client_for("office").post(reverse("assessment_approve", args=[a.pk]),
+                                         {"team_decision": "党组会议"})
+    assert response.status_code == 403
+    assert Assessment.objects.get(pk=a.pk).state == State.PROPOSED
+
+
+def test_date_fields_render_iso_dates_in_chinese(client_for: Sign) -> None:
+    page = client_for("staff").get(reverse("record_book")).content.decode()
+    assert 'type="date"' in page and "/" not in page.split('name="day"')[1].split(">")[0]

@@ -254,6 +254,7 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
         expected = "好" if p.number in good and p is not refused else "较好"
         assert page.locator("[data-testid=grade]").inner_text() == expected
         assert page.locator("[data-testid=appeal-deadline]").inner_text() == APPEAL_DEADLINE
+        assert f"{FEEDBACK_DAY} · 谈话 · 肯定成绩" in page.inner_text("main")
         assert "已反馈，待确认" in page.locator("[data-testid=state]").inner_text()
         page.fill("textarea[name=opinion]", "无异议")
         submit(page, page.get_by_role("button", name="确认已知悉考核结果"))
