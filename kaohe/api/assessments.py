@@ -47,7 +47,8 @@ class PeriodOut(Schema):
         return cls(id=period.pk, organ=period.organ.code, year=period.year,
                    quarter=period.quarter, state=period.state, first_day=period.first_day,
                    last_day=period.last_day, published=period.published_at is not None,
-                   assessments=period.assessments.count())
+                   assessments=period.taking_part if hasattr(period, "taking_part")
+                   else period.assessments.count())
 
 
 class QuotaOut(Schema):

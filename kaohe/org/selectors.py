@@ -28,21 +28,22 @@ def organs_for(actor: Actor) -> QuerySet[Organ]:
 
 
 def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
-    """The organ's sections with headcounts and the people of each that the actor may see."""
-    return _with_visible_people(actor, organ.sections.all())
+    """The organ's sections with their headcounts (the structure every member may see)."""
+    return _with_headcount(organ.sections.all())
 
 
 def sections_by_id(actor: Actor, ids: frozenset[int]) -> QuerySet[Section]:
-    """The sections an actor is responsible for (as chief or leader in charge)."""
-    return _with_visible_people(actor, Section.objects.filter(id__in=ids))
-
-
-def _with_visible_people(actor: Actor, sections: QuerySet[Section]) -> QuerySet[Section]:
+    """The sections an actor is responsible for (as chief or leader in charge), each with the
+    people the actor may see."""
     people = visible_people(actor).filter(active=True).order_by("category", "personnel_no")
+    return _with_headcount(Section.objects.filter(id__in=ids)).prefetch_related(
+        Prefetch("people", queryset=people, to_attr="visible"))
+
+
+def _with_headcount(sections: QuerySet[Section]) -> QuerySet[Section]:
     return (
         sections.select_related("organ", "leader_in_charge")
         .annotate(headcount=Count("people", filter=Q(people__active=True)))
-        .prefetch_related(Prefetch("people", queryset=people, to_attr="visible"))
         .order_by("organ__code", "code")
     )
 
