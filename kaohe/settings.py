@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kaohe.plans",
     "kaohe.records",
     "kaohe.assessments",
+    "kaohe.audit",
     "kaohe.web",
     "kaohe.api",
 ]
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaohe.accounts.middleware.ForcePasswordChangeMiddleware",
+    "kaohe.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -182,6 +184,15 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The audit log (MLPS 2.0 安全审计). Its chain is keyed: set KAOHE_AUDIT_KEY (or _FILE) in
+# production and keep it when SECRET_KEY is rotated, or the old events no longer verify.
+KAOHE_AUDIT_KEY = secret_from_env("KAOHE_AUDIT_KEY") or f"kaohe-audit:{SECRET_KEY}"
+KAOHE_AUDIT_RETENTION_DAYS = env_int("KAOHE_AUDIT_RETENTION_DAYS", 180)
+if KAOHE_AUDIT_RETENTION_DAYS < 180:
+    raise ValueError("KAOHE_AUDIT_RETENTION_DAYS must be at least 180 (six months, MLPS 2.0)")
+# How many reverse proxies in front of the app add to X-Forwarded-For (0: use the peer address).
+KAOHE_TRUSTED_PROXY_COUNT = env_int("KAOHE_TRUSTED_PROXY_COUNT", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kaohe@localhost")

@@ -84,6 +84,8 @@ SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
                else "200" for p in PERSONAS}
+# The audit log: the audit administrator only (三员分立); 404 hides it from everyone else.
+AUDITOR_ONLY = {p: "200" if p == "auditadmin" else "404" for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -103,6 +105,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "liaison_inbox": ([""], SIGNED_IN_ANY),
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),
+    "audit_events": ([""], AUDITOR_ONLY),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -126,6 +129,7 @@ ELSEWHERE = {
     "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
     "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
+    "audit_verify",  # POST, auditor only: tests/audit/test_page.py
 }
 
 

@@ -32,6 +32,7 @@ from kaohe.assessments.models import (
     State,
     Transition,
 )
+from kaohe.audit import chain as audit
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import ASSESSED_CATEGORIES, Category, Duty, Organ, Person
@@ -142,7 +143,9 @@ def period_open(*, organ: Organ, year: int, quarter: int, by: User) -> Period:
         organ=organ, year=year, quarter=quarter, defaults={"plan": plan})
     if period.is_closed:
         raise Refused(_("%(period)s已结束。") % {"period": str(period)}, rule="§五")
-    Assessment.objects.bulk_create(_new_assessments(period), batch_size=2000)
+    created = Assessment.objects.bulk_create(_new_assessments(period), batch_size=2000)
+    # A bulk insert sends no signals: the audit log gets one event for the whole batch.
+    audit.record("period.open", obj=period, new={"assessments_created": len(created)}, user=by)
     undetermined_refresh(period=period)
     return period
 

@@ -190,6 +190,11 @@ def may_manage_organ(actor: Actor, organ: Organ) -> bool:
     return actor.is_system_admin or organ.id in actor.office_organ_ids
 
 
+def may_read_audit(actor: Actor) -> bool:
+    """Only the audit administrator reads the audit log (三员分立); nobody changes it."""
+    return actor.technical_role == TechnicalRole.AUDIT
+
+
 def may_see_grades(actor: Actor) -> bool:
     """The system administrator runs the machine, not the assessment (三员分立)."""
     return actor.person is not None or Role.ORG_DEPARTMENT in actor.roles

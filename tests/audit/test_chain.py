@@ -1,0 +1,128 @@
+"""The hash chain: untouched it verifies; a row changed or deleted in SQL is named."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from kaohe.audit import chain
+from kaohe.audit.models import AuditEvent, ChainHead
+
+
+def write(count: int) -> list[AuditEvent]:
+    return [chain.record("test", object_type="t", object_id=str(i), new={"n": i, "s": "值"})
+            for i in range(count)]
+
+
+def sql(statement: str, *params: object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+TABLE = AuditEvent._meta.db_table
+
+
+def test_events_are_chained_in_order(db: None) -> None:
+    events = write(3)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == chain.GENESIS
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    assert ChainHead.objects.get().last_hash == events[2].hash
+
+
+def test_an_untouched_log_verifies(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    write(5)
+    assert chain.verify() is None
+    call_command("audit", "verify")
+    assert "5 events verified" in capsys.readouterr().out
+
+
+def test_an_altered_row_is_named(db: None) -> None:
+    write(5)
+    sql(f"UPDATE {TABLE} SET reason = %s WHERE seq = 3", "改过")  # noqa: S608
+    broken = chain.verify()
+    assert broken is not None and broken.seq == 3 and broken.problem == "altered"
+    with pytest.raises(CommandError, match="#3: altered"):
+        call_command("audit", "verify")
+
+
+def test_an_altered_value_is_named(db: None) -> None:
+    write(4)
+    event = AuditEvent.objects.get(seq=2)
+    sql(f"UPDATE {TABLE} SET new = %s, hash = hash WHERE seq = 2",  # noqa: S608
+        '{"n": 99, "s": "值"}')
+    assert chain.verify() == chain.Break(event.seq, "altered")
+
+
+def test_a_rebuilt_hash_without_the_key_is_caught(db: None) -> None:
+    """Whoever changes a row and recomputes a plain SHA-256 still breaks the chain."""
+    import hashlib
+
+    write(3)
+    sql(f"UPDATE {TABLE} SET hash = %s WHERE seq = 2",  # noqa: S608
+        hashlib.sha256(b"forged").hexdigest())
+    broken = chain.verify()
+    assert broken is not None and broken.seq == 2
+
+
+def test_a_deleted_row_is_named(db: None) -> None:
+    write(5)
+    sql(f"DELETE FROM {TABLE} WHERE seq = 2")  # noqa: S608
+    assert chain.verify() == chain.Break(2, "missing (deleted)")
+
+
+def test_deleting_the_newest_rows_is_noticed(db: None) -> None:
+    write(5)
+    sql(f"DELETE FROM {TABLE} WHERE seq >= 4")  # noqa: S608
+    assert chain.verify() == chain.Break(4, "missing (newest events deleted)")
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_product(db: None) -> None:
+    event = write(1)[0]
+    event.reason = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    from django.contrib import admin
+
+    assert AuditEvent not in admin.site._registry
+
+
+def test_a_rolled_back_action_leaves_no_event(db: None) -> None:
+    from django.db import transaction
+
+    write(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        chain.record("test", object_type="t")
+        raise RuntimeError
+    assert AuditEvent.objects.count() == 1
+    assert chain.verify() is None
+
+
+def test_pruning_keeps_the_retention_period_and_the_chain_verifiable(db: None) -> None:
+    write(4)
+    old = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    sql(f"UPDATE {TABLE} SET at = %s WHERE seq <= 2", old)  # noqa: S608
+    # Pruning does not re-hash: the two old rows were changed above, the ones kept were not.
+    deleted = chain.prune()
+    assert deleted == 2
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [3, 4, 5]
+    assert AuditEvent.objects.get(seq=5).action == "audit.prune"
+    assert chain.verify() is None
+    assert chain.prune() == 0
+
+
+def test_a_retention_shorter_than_six_months_is_refused() -> None:
+    env = {**os.environ, "KAOHE_AUDIT_RETENTION_DAYS": "30"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import kaohe.settings"], env=env, capture_output=True,
+        text=True, check=False)
+    assert result.returncode != 0
+    assert "at least 180" in result.stderr
