@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kaohe.plans",
     "kaohe.records",
     "kaohe.assessments",
+    "kaohe.appeals",
     "kaohe.web",
     "kaohe.api",
 ]
