@@ -349,6 +349,6 @@ def test_after_closing_an_appeal_in_its_window_is_the_only_correction(
     assert fresh(colleague).grade == Grade.GOOD
     assert Transition.objects.filter(assessment=colleague, action="appeal_change").count() == 1
     # Every other change stays frozen.
-    stopped = pytest.raises(Refused, assessment_services.result_acknowledge,
-                            assessment=colleague, by=world.users["colleague"])
+    with pytest.raises(Refused) as stopped:
+        assessment_services.result_acknowledge(assessment=colleague, by=world.users["colleague"])
     assert stopped.value.code == "period_closed"

@@ -1,0 +1,172 @@
+"""The appeal pages: the form on the person's assessment page while the window is open, the
+office's paper registration, list (pending first) and handling page, the outcome shown to the
+person, POST actions by the access rules, and the list's query budget."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaohe.appeals.models import Appeal, AppealState, Channel
+from kaohe.assessments.models import Assessment, State
+from kaohe.org.models import Category, Person
+from kaohe.plans.models import Grade
+from tests.appeals.conftest import APPEAL, Today, told
+from tests.personas import World
+
+pytestmark = pytest.mark.django_db
+
+Sign = Callable[[str | None], Client]
+d = datetime.date
+
+
+def page(client: Client, assessment: Assessment) -> str:
+    return client.get(reverse("assessment_detail", args=[assessment.pk])).content.decode()
+
+
+def test_the_person_files_from_the_assessment_page_while_the_window_is_open(
+        client_for: Sign, world: World, today: Today) -> None:
+    staff = world.assessments["staff"]
+    client = client_for("staff")
+    today(d(2025, 10, 13))
+    assert "提出申诉" not in page(client, staff)  # nothing to appeal before the feedback
+    told(staff)
+    shown = page(client, staff)
+    assert "提出申诉" in shown and "2025-10-13（含）前" in shown
+
+    today(d(2025, 10, 14))
+    assert "提出申诉" not in page(client, staff)  # the window has closed
+    response = client.post(reverse("appeal_file", args=[staff.pk]), {"text": APPEAL},
+                           follow=True)
+    late = response.content.decode()
+    assert "申诉期限已过" in late and "2025-10-13" in late and "§十(二)" in late
+    assert not Appeal.objects.exists()
+
+    today(d(2025, 10, 13))
+    response = client.post(reverse("appeal_file", args=[staff.pk]), {"text": APPEAL},
+                           follow=True)
+    shown = response.content.decode()
+    assert "申诉已提交" in shown and "待处理" in shown and "提出申诉" not in shown
+    appeal = Appeal.objects.get(assessment=staff)
+    assert (appeal.channel, appeal.text, appeal.filed_on) == (Channel.ONLINE, APPEAL,
+                                                              d(2025, 10, 13))
+
+
+def test_the_office_registers_a_paper_appeal_from_the_assessment_page(
+        client_for: Sign, world: World, today: Today) -> None:
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 10, 20))
+    assert "登记书面申诉" not in page(client_for("chief"), staff)
+    client = client_for("office")
+    assert "登记书面申诉" in page(client, staff)
+    url = reverse("appeal_file", args=[staff.pk])
+    late = client.post(url, {"text": APPEAL, "received_on": "2025-10-14"}, follow=True)
+    assert "2025-10-13" in late.content.decode() and not Appeal.objects.exists()
+    client.post(url, {"text": APPEAL, "received_on": "2025-10-13"})
+    appeal = Appeal.objects.get(assessment=staff)
+    assert (appeal.channel, appeal.filed_on) == (Channel.PAPER, d(2025, 10, 13))
+
+
+def test_the_office_lists_pending_first_gathers_opinions_and_decides(
+        client_for: Sign, world: World, today: Today) -> None:
+    a = world.assessments
+    for persona in ("staff", "colleague", "other_staff"):
+        told(a[persona])
+    today(d(2025, 9, 30))
+    first = Appeal.objects.create(assessment=a["colleague"], channel=Channel.ONLINE, text="x",
+                                  filed_on=d(2025, 9, 30), deadline=d(2025, 10, 13),
+                                  filed_by=world.users["colleague"], state=AppealState.KEPT,
+                                  reason="维持", decided_on=d(2025, 10, 1))
+    client_for("staff").post(reverse("appeal_file", args=[a["staff"].pk]), {"text": APPEAL})
+    client_for("other_staff").post(reverse("appeal_file", args=[a["other_staff"].pk]),
+                                   {"text": APPEAL})
+    client = client_for("office")
+    listing = client.get(reverse("appeal_list")).content.decode()
+    assert listing.index("Staff") < listing.index("Other Staff") < listing.index("Colleague")
+    assert "申诉处理（待处理 2）" in client.get(reverse("home")).content.decode()
+
+    appeal = Appeal.objects.get(assessment=a["staff"])
+    url = reverse("appeal_detail", args=[appeal.pk])
+    client.post(reverse("appeal_opinion", args=[appeal.pk]),
+                {"given_by": "考核委员会", "text": "建议调整为一般"})
+    assert "建议调整为一般" in client.get(url).content.decode()
+    missing = client.post(reverse("appeal_decide", args=[appeal.pk]),
+                          {"outcome": "changed", "grade": "", "reason": "复核"}, follow=True)
+    assert "须选择新的等次" in missing.content.decode()
+    today(d(2025, 10, 9))
+    client.post(reverse("appeal_decide", args=[appeal.pk]),
+                {"outcome": "changed", "grade": Grade.AVERAGE, "reason": "复核后认定",
+                 "by_committee": "on"})
+    appeal.refresh_from_db()
+    assert (appeal.state, appeal.new_grade, appeal.by_committee) == (AppealState.CHANGED,
+                                                                     "一般", True)
+    assert first.state == AppealState.KEPT
+
+    # The person sees the outcome and the date, not the opinions gathered.
+    staff = client_for("staff")
+    shown = page(staff, a["staff"])
+    assert "变更等次：较好 → 一般（2025-10-09）" in shown
+    assert "申诉后变更等次：较好 → 一般" in shown  # the grade history
+    detail = staff.get(url).content.decode()
+    assert "复核后认定" in detail and "建议调整为一般" not in detail
+    assert "2025-10-09" in staff.get(reverse("home")).content.decode()  # the notification
+
+
+def test_post_actions_follow_the_access_rules(client_for: Sign, world: World,
+                                              today: Today) -> None:
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 9, 30))
+    file_url = reverse("appeal_file", args=[staff.pk])
+    body = {"text": APPEAL}
+    assert client_for(None).post(file_url, body)["Location"].startswith(reverse("login"))
+    assert client_for("outsider").post(file_url, body).status_code == 404
+    assert client_for("chief").post(file_url, body).status_code == 403  # sees it, not theirs
+    assert client_for("chief").post(file_url, {**body, "received_on": "2025-09-30"}
+                                    ).status_code == 403  # not the office
+    assert not Appeal.objects.exists()
+    client_for("staff").post(file_url, body)
+    appeal = Appeal.objects.get()
+    decision = {"outcome": "kept", "reason": "维持"}
+    for route, data in [("appeal_decide", decision),
+                        ("appeal_opinion", {"given_by": "x", "text": "y"})]:
+        url = reverse(route, args=[appeal.pk])
+        assert client_for("chief").post(url, data).status_code == 404  # appeals not in sight
+        assert client_for("staff").post(url, data).status_code == 403  # nobody handles own
+    appeal.refresh_from_db()
+    assert appeal.state == AppealState.PENDING and not appeal.opinions.exists()
+
+
+def test_the_appeal_list_costs_the_same_queries_for_3_or_30(client_for: Sign, world: World,
+                                                            today: Today) -> None:
+    period = world.periods["organ"]
+    client = client_for("office")
+
+    def appeal_for(assessment: Assessment) -> None:
+        Appeal.objects.create(assessment=assessment, channel=Channel.ONLINE, text="x",
+                              filed_on=d(2025, 9, 30), deadline=d(2025, 10, 13),
+                              filed_by=world.users["office"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("appeal_list")).status_code == 200
+        return len(queries)
+
+    for persona in ("staff", "colleague", "chief"):
+        appeal_for(world.assessments[persona])
+    few = count()
+    for i in range(27):
+        person = Person.objects.create(personnel_no=f"N{i}", name=f"新{i}", organ=world.organ,
+                                       section=world.section_a, category=Category.STAFF)
+        appeal_for(Assessment.objects.create(period=period, person=person,
+                                             section=world.section_a, category=Category.STAFF,
+                                             state=State.FEEDBACK, grade="较好"))
+    assert count() == few
+    assert client.get(reverse("appeal_list")).content.decode().count("新") == 27
