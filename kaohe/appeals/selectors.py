@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from kaohe.appeals import services
 from kaohe.appeals.forms import AppealForm, DecisionForm, OpinionForm, PaperAppealForm
 from kaohe.appeals.models import Appeal, AppealState, Opinion
-from kaohe.assessments.models import Assessment
+from kaohe.assessments.models import FINISHED, Assessment
+from kaohe.assessments.services import APPEAL_WORKING_DAYS
 from kaohe.errors import Refused
 from kaohe.org import access
 from kaohe.org.access import Actor
-from kaohe.workdays.calendar import CalendarNotCovered
+from kaohe.workdays.calendar import CalendarNotCovered, workdays_in
 
+# No 5 working days after a feedback day span more than this many calendar days on the
+# official calendar (the longest holiday, Spring Festival, with its weekends: about 16).
+WINDOW_HORIZON = 31
 RELATED = ["assessment__person", "assessment__section", "assessment__period",
            "assessment__period__organ"]
 
@@ -100,3 +106,31 @@ def card_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
 def pending_to_handle(actor: Actor) -> QuerySet[Appeal]:
     return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
                                  state=AppealState.PENDING)
+
+
+def open_windows(actor: Actor) -> list[Assessment]:
+    """Assessments whose appeal window is open today and that have no appeal yet: one's own
+    (to file), and for the office its organ's (to register a paper appeal). A shortcut for
+    the appeals page only; the service decides with the exact deadline.
+
+    One query for the rows and one for the calendar: the window is open today when fewer
+    than 5 working days lie strictly between the feedback day and today."""
+    if actor.person is None:
+        return []
+    day = services.today()
+    since = day - datetime.timedelta(days=WINDOW_HORIZON)
+    rows = list(Assessment.objects
+                .filter(Q(person_id=actor.person.pk) | access.appeals_handled(actor),
+                        state__in=FINISHED, feedback_given_on__range=(since, day),
+                        appeal__isnull=True)
+                .select_related("person", "section", "period")
+                .order_by("feedback_given_on", "person__personnel_no"))
+    if not rows:
+        return []
+    try:
+        workdays = workdays_in(since, day - datetime.timedelta(days=1))
+    except CalendarNotCovered:
+        return []
+    before_today = len(workdays)
+    return [a for a in rows if a.feedback_given_on is not None and before_today - bisect_left(
+        workdays, a.feedback_given_on + datetime.timedelta(days=1)) < APPEAL_WORKING_DAYS]

@@ -25,6 +25,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     return render(request, "appeals/list.html",
                   {"appeals": selectors.appeal_list(actor),
+                   "open_windows": selectors.open_windows(actor),
                    "office": access.may_list_appeals_to_handle(actor)})
 
 

@@ -159,14 +159,46 @@ def test_the_appeal_list_costs_the_same_queries_for_3_or_30(client_for: Sign, wo
             assert client.get(reverse("appeal_list")).status_code == 200
         return len(queries)
 
+    def told_on_29_september(key: str) -> Assessment:
+        person = Person.objects.create(personnel_no=key, name=key, organ=world.organ,
+                                       section=world.section_a, category=Category.STAFF)
+        return Assessment.objects.create(period=period, person=person, section=world.section_a,
+                                         category=Category.STAFF, state=State.FEEDBACK,
+                                         grade="较好", feedback_given_on=d(2025, 9, 29))
+
+    today(d(2025, 9, 30))
     for persona in ("staff", "colleague", "chief"):
         appeal_for(world.assessments[persona])
+    told_on_29_september("窗口")  # within its window, no appeal yet: listed to register one
     few = count()
     for i in range(27):
-        person = Person.objects.create(personnel_no=f"N{i}", name=f"新{i}", organ=world.organ,
-                                       section=world.section_a, category=Category.STAFF)
-        appeal_for(Assessment.objects.create(period=period, person=person,
-                                             section=world.section_a, category=Category.STAFF,
-                                             state=State.FEEDBACK, grade="较好"))
+        appeal_for(told_on_29_september(f"新{i}"))
+        told_on_29_september(f"窗口{i}")
     assert count() == few
-    assert client.get(reverse("appeal_list")).content.decode().count("新") == 27
+    listing = client.get(reverse("appeal_list")).content.decode()
+    assert listing.count("新") == 27 and listing.count("可登记书面申诉") == 28
+
+
+def test_the_appeals_page_lists_the_open_windows_even_after_closing(
+        client_for: Sign, world: World, today: Today) -> None:
+    a = world.assessments
+    told(a["staff"])  # last day 13 October
+    told(a["colleague"], on=d(2025, 10, 10))  # last day 16 October
+    world.periods["organ"].state = "closed"
+    world.periods["organ"].save()  # the home page no longer lists the quarter
+    url = reverse("appeal_list")
+
+    today(d(2025, 10, 13))
+    mine = client_for("staff").get(url).content.decode()
+    assert "申诉期限内的考核" in mine and "可提出申诉" in mine and "Colleague" not in mine
+    office = client_for("office").get(url).content.decode()
+    assert office.count("可登记书面申诉") == 2
+
+    today(d(2025, 10, 14))
+    assert "申诉期限内的考核" not in client_for("staff").get(url).content.decode()
+    office = client_for("office").get(url).content.decode()
+    assert office.count("可登记书面申诉") == 1 and "Colleague" in office
+    # Filed: no longer waiting.
+    client_for("colleague").post(reverse("appeal_file", args=[a["colleague"].pk]),
+                                 {"text": APPEAL})
+    assert "可登记书面申诉" not in client_for("office").get(url).content.decode()
