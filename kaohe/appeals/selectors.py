@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from kaohe.appeals import services
 from kaohe.appeals.forms import AppealForm, DecisionForm, OpinionForm, PaperAppealForm
@@ -31,13 +31,14 @@ def visible_appeals(actor: Actor) -> QuerySet[Appeal]:
 
 
 def appeal_list(actor: Actor) -> QuerySet[Appeal]:
-    """Pending first (oldest first: the nearest to being overdue), then the decided ones,
-    latest first."""
+    """Pending first (filed earliest first: waiting longest), then the decided ones, the
+    latest decision first."""
     pending_first = Case(When(state=AppealState.PENDING, then=Value(0)), default=Value(1),
                          output_field=IntegerField())
     return (visible_appeals(actor).select_related(*RELATED)
             .annotate(pending_first=pending_first)
-            .order_by("pending_first", "filed_on", "-decided_at", "id"))
+            .order_by("pending_first", F("decided_at").desc(nulls_last=True), "filed_on",
+                      "id"))
 
 
 def appeal_detail(actor: Actor, pk: int) -> Appeal:

@@ -202,3 +202,9 @@ def test_the_appeals_page_lists_the_open_windows_even_after_closing(
     client_for("colleague").post(reverse("appeal_file", args=[a["colleague"].pk]),
                                  {"text": APPEAL})
     assert "可登记书面申诉" not in client_for("office").get(url).content.decode()
+    # Decided in the closed quarter: the home page tells the person, with nothing else to do.
+    appeal = Appeal.objects.get(assessment=a["colleague"])
+    client_for("office").post(reverse("appeal_decide", args=[appeal.pk]),
+                              {"outcome": "kept", "reason": "评鉴依据充分"})
+    home = client_for("colleague").get(reverse("home")).content.decode()
+    assert "维持原等次“较好”" in home and "2025-10-14" in home
