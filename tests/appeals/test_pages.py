@@ -5,6 +5,7 @@ person, POST actions by the access rules, and the list's query budget."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 
 import pytest
@@ -208,3 +209,18 @@ def test_the_appeals_page_lists_the_open_windows_even_after_closing(
                               {"outcome": "kept", "reason": "评鉴依据充分"})
     home = client_for("colleague").get(reverse("home")).content.decode()
     assert "维持原等次“较好”" in home and "2025-10-14" in home
+
+
+def test_the_appeal_form_carries_its_csrf_token(world: World, today: Today) -> None:
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 10, 13))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["staff"])
+    shown = page(client, staff)
+    form = shown[shown.index(reverse("appeal_file", args=[staff.pk])):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    response = client.post(reverse("appeal_file", args=[staff.pk]),
+                           {"text": APPEAL, "csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302 and Appeal.objects.filter(assessment=staff).exists()
