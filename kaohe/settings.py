@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kaohe.records",
     "kaohe.assessments",
     "kaohe.audit",
+    "kaohe.appeals",
     "kaohe.web",
     "kaohe.api",
 ]

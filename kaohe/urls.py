@@ -6,6 +6,7 @@ from kaohe.api.api import api
 urlpatterns = [
     path("", include("kaohe.web.urls")),
     path("", include("kaohe.assessments.urls")),
+    path("", include("kaohe.appeals.urls")),
     path("", include("kaohe.records.urls")),
     path("", include("kaohe.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ is_in_the_matrix`, so no page or endpoint escapes the matrix.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
+from kaohe.appeals.models import Appeal
 from tests.personas import PERSONAS, World
 
 ANON = "anonymous"
@@ -80,6 +82,17 @@ ASSESSMENT_MATRIX = {
     "auditadmin":     "404 404 404 404 404",
 }
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
+# Appeals: one's own, and the office's organ's (it handles them); nobody else, not even those
+# who see the assessment (decision 0005).
+APPEAL_TARGETS = ["appeal:staff", "appeal:chief", "appeal:other_staff", "appeal:outsider"]
+APPEAL_MATRIX = {
+    **{p: "404 404 404 404" for p in PERSONAS},
+    "staff":          "200 404 404 404",
+    "chief":          "404 200 404 404",
+    "other_staff":    "404 404 200 404",
+    "office":         "200 200 200 404",
+    "outsider":       "404 404 404 200",
+}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
@@ -106,6 +119,8 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),
     "audit_events": ([""], AUDITOR_ONLY),
+    "appeal_list": ([""], SIGNED_IN_ANY),
+    "appeal_detail": (APPEAL_TARGETS, APPEAL_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -119,6 +134,8 @@ API = {
     "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "/appeals": ([""], SIGNED_IN_ANY),
+    "/appeals/{appeal_id}": (APPEAL_TARGETS, APPEAL_MATRIX),
 }
 # Routes outside the matrix, each with the reason and the test that covers it instead.
 ELSEWHERE = {
@@ -130,6 +147,8 @@ ELSEWHERE = {
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
     "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
     "audit_verify",  # POST, auditor only: tests/audit/test_page.py
+    # POST actions: tests/appeals/test_pages.py
+    "appeal_file", "appeal_opinion", "appeal_decide",
 }
 
 
@@ -143,10 +162,21 @@ def path_args(world: World, target: str) -> list[str]:
         return [str(world.assessments[key].pk)]
     if kind == "period":
         return [str(world.periods[key].pk)]
+    if kind == "appeal":
+        return [str(_appeal(world, key).pk)]
     if target in SECTION_TARGETS:
         organ, _, code = target.rpartition(":")
         return [organ or "organ", code]
     return [world.people[target].personnel_no]
+
+
+def _appeal(world: World, persona: str) -> Appeal:
+    """The persona's appeal, made on first use (each test's rows are rolled back)."""
+    appeal, _created = Appeal.objects.get_or_create(
+        assessment=world.assessments[persona],
+        defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
+                  "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
+    return appeal
 
 
 def cases(routes: dict[str, tuple[list[str], dict[str, str]]], anonymous_status: int):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
+from kaohe.appeals.models import AppealState
 from kaohe.assessments.models import (
     DECIDED,
     FINISHED,
@@ -445,18 +446,14 @@ def quota(period: Period) -> Quota:
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = None,
                        comment: str = "", reason: str = "", team_decision: str = "") -> Assessment:
-    # The period row is the lock every approval in the quarter queues on: two approvers
-    # racing for the last 好 place are served one after the other.
-    Period.objects.select_for_update().get(pk=assessment.period_id)
+    lock_quarter(assessment.period_id)
     assessment = _locked(assessment)
     actor = _actor(by)
     _require(_in(assessment, access.approvable(actor)), _("您无权审定此人的等次。"))
     from_state = assessment.state
     target = _check_move(assessment, "approve")
     final = _approved_grade(assessment, actor, grade, reason, team_decision)
-    directly_good = assessment.direct and assessment.proposed_grade == Grade.GOOD
-    if final == Grade.GOOD and (not directly_good or assessment.period.plan.direct_good_counts):
-        _check_cap(assessment.period)
+    check_good_place(assessment, final)
     previous = _snapshot(assessment, ["grade", "approval_comment", "approval_reason"])
     assessment.grade = final
     assessment.approval_comment = comment.strip()
@@ -468,8 +465,23 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
             reason=assessment.approval_reason, previous=previous,
             values=_snapshot(assessment, ["grade", "approval_comment", "approval_reason",
                                           "team_decision"]))
-    _create_follow_ups(assessment)
+    create_follow_ups(assessment)
     return assessment
+
+
+def lock_quarter(period_id: int) -> Period:
+    """Lock the quarter's row: every grade decision of the quarter (approval, a change on
+    appeal) queues on it, so two people racing for the last 好 place are served one after
+    the other (decision 0004). Call it first, before locking the assessment."""
+    return Period.objects.select_for_update().get(pk=period_id)
+
+
+def check_good_place(assessment: Assessment, final: str) -> None:
+    """Refuse `final` = 好 when the quarter has no 好 place left (§八(一)). A 好 determined
+    directly (§九(一)) takes no place unless the plan says so. Call under lock_quarter."""
+    directly_good = assessment.direct and assessment.proposed_grade == Grade.GOOD
+    if final == Grade.GOOD and (not directly_good or assessment.period.plan.direct_good_counts):
+        _check_cap(assessment.period)
 
 
 def _approved_grade(assessment: Assessment, actor: access.Actor, grade: str | None,
@@ -507,7 +519,8 @@ FOLLOW_UP_FOR = {Grade.AVERAGE.value: FollowUpKind.REMINDER_TALK,
                  Grade.POOR.value: FollowUpKind.CRITICISM}
 
 
-def _create_follow_ups(assessment: Assessment) -> None:
+def create_follow_ups(assessment: Assessment) -> None:
+    """The follow-up §九(二) asks for the assessment's grade, unless it is already there."""
     kind = FOLLOW_UP_FOR.get(assessment.grade)
     if kind and not assessment.follow_ups.filter(kind=kind).exists():
         FollowUp.objects.create(assessment=assessment, kind=kind,
@@ -635,6 +648,13 @@ def unfinished(period: Period) -> list[str]:
     problems = [
         _("%(name)s：%(state)s") % {"name": a.person.name, "state": State(a.state).label}
         for a in period.assessments.exclude(state__in=FINISHED).select_related("person")
+    ]
+    # An appeal still open would otherwise be decided after the quarter's results are final
+    # (decision 0005): it is finished first.
+    problems += [
+        _("%(name)s：申诉待处理") % {"name": name}
+        for name in period.assessments.filter(appeal__state=AppealState.PENDING)
+        .order_by("person__personnel_no").values_list("person__name", flat=True)
     ]
     if period.published_at is None:
         problems.append(str(_("“好”等次人员名单尚未公布")))

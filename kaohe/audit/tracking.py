@@ -40,6 +40,8 @@ TRACKED: dict[str, frozenset[str]] = {
     "assessments.leave": frozenset(),
     "assessments.followup": frozenset(),
     "workdays.calendarday": frozenset(),
+    "appeals.appeal": frozenset(),
+    "appeals.opinion": frozenset(),
 }
 # Bookkeeping that changes on its own and says nothing about anyone's decisions.
 IGNORED_FIELDS = frozenset({"last_login", "last_used"})
@@ -102,7 +104,8 @@ def _secrets(instance: models.Model) -> dict[str, Any]:
 
 def _actor_of(instance: models.Model) -> Any:
     names = {field.name for field in instance._meta.concrete_fields}
-    return next((getattr(instance, name) for name in ACTOR_FIELDS if name in names), None)
+    actors = (getattr(instance, name) for name in ACTOR_FIELDS if name in names)
+    return next((actor for actor in actors if actor is not None), None)
 
 
 def _reason_of(instance: models.Model) -> str:

@@ -256,3 +256,30 @@ def may_assign_tasks(actor: Actor, person: Person) -> bool:
     return person.organ_id in actor.office_organ_ids or (
         actor.chief_of is not None and person.section_id == actor.chief_of
     )
+
+
+# --- appeals (§十(二)) ---------------------------------------------------------------------------
+
+def appeal_scope(actor: Actor) -> Q:
+    """The Appeal rows this actor may see: their own, and, for the office, every appeal on
+    its organ's assessments (the office handles appeals, RULES.md vocabulary). Nobody else:
+    the committee's and others' opinions reach the appeal through the office (decision 0005)."""
+    if actor.person is None:
+        return Q(pk__in=[])
+    return (Q(assessment__person_id=actor.person.pk)
+            | Q(assessment__period__organ_id__in=actor.office_organ_ids))
+
+
+def appeals_handled(actor: Actor, via: str = "") -> Q:
+    """What this actor may handle: register a paper appeal for, gather opinions on, decide.
+    The office of the assessing organ, never on its own assessment. `via` is the path from
+    the queried model to the assessment ("assessment__" for Appeal rows, "" for Assessment)."""
+    scope = Q(**{f"{via}period__organ_id__in": actor.office_organ_ids})
+    if actor.person:
+        scope &= ~Q(**{f"{via}person_id": actor.person.pk})
+    return scope
+
+
+def may_list_appeals_to_handle(actor: Actor) -> bool:
+    """Whether the appeals page shows the organ's appeals (the office) or only one's own."""
+    return bool(actor.office_organ_ids)

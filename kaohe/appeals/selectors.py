@@ -1,0 +1,137 @@
+"""Reads of appeals, restricted through kaohe.org.access."""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from kaohe.appeals import services
+from kaohe.appeals.forms import AppealForm, DecisionForm, OpinionForm, PaperAppealForm
+from kaohe.appeals.models import Appeal, AppealState, Opinion
+from kaohe.assessments.models import FINISHED, Assessment
+from kaohe.assessments.services import APPEAL_WORKING_DAYS
+from kaohe.errors import Refused
+from kaohe.org import access
+from kaohe.org.access import Actor
+from kaohe.workdays.calendar import CalendarNotCovered, workdays_in
+
+# No 5 working days after a feedback day span more than this many calendar days on the
+# official calendar (the longest holiday, Spring Festival, with its weekends: about 16).
+WINDOW_HORIZON = 31
+RELATED = ["assessment__person", "assessment__section", "assessment__period",
+           "assessment__period__organ"]
+
+
+def visible_appeals(actor: Actor) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(access.appeal_scope(actor))
+
+
+def appeal_list(actor: Actor) -> QuerySet[Appeal]:
+    """Pending first (filed earliest first: waiting longest), then the decided ones, the
+    latest decision first."""
+    pending_first = Case(When(state=AppealState.PENDING, then=Value(0)), default=Value(1),
+                         output_field=IntegerField())
+    return (visible_appeals(actor).select_related(*RELATED)
+            .annotate(pending_first=pending_first)
+            .order_by("pending_first", F("decided_at").desc(nulls_last=True), "filed_on",
+                      "id"))
+
+
+def appeal_detail(actor: Actor, pk: int) -> Appeal:
+    opinions = Opinion.objects.select_related("recorded_by")
+    return access.one_or_404(visible_appeals(actor).filter(pk=pk)
+                             .select_related(*RELATED, "filed_by", "decided_by")
+                             .prefetch_related(Prefetch("opinions", queryset=opinions)))
+
+
+def may_handle(actor: Actor, appeal: Appeal) -> bool:
+    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
+                                 pk=appeal.pk).exists()
+
+
+def detail_context(actor: Actor, appeal: Appeal) -> dict[str, Any]:
+    handler = may_handle(actor, appeal)
+    return {
+        "appeal": appeal,
+        "a": appeal.assessment,
+        "handler": handler,
+        # The opinions serve the decision; the person assessed is told the outcome and reason.
+        "opinions": list(appeal.opinions.all()) if handler else [],
+        "opinion_form": OpinionForm(),
+        "decision_form": DecisionForm(),
+    }
+
+
+@dataclass
+class Card:
+    """The appeal part of an assessment page, for whoever looks at it."""
+
+    appeal: Appeal | None
+    deadline: Any  # date or None
+    deadline_error: str
+    may_file: bool  # the person assessed, window open, no appeal yet
+    may_register: bool  # the office, after feedback, no appeal yet
+    visible: bool  # the viewer may open the appeal
+
+
+def card(actor: Actor, assessment: Assessment) -> Card:
+    appeal = Appeal.objects.filter(assessment=assessment).first()
+    deadline, error = None, ""
+    try:
+        deadline = services.deadline_of(assessment)
+    except CalendarNotCovered as missing:
+        error = str(missing)
+    except Refused:
+        pass
+    own = actor.person is not None and assessment.person_id == actor.person.pk
+    handler = Assessment.objects.filter(access.appeals_handled(actor),
+                                        pk=assessment.pk).exists()
+    return Card(
+        appeal=appeal, deadline=deadline, deadline_error=error,
+        may_file=own and appeal is None and deadline is not None
+        and services.today() <= deadline,
+        may_register=handler and appeal is None and deadline is not None,
+        visible=appeal is not None and (own or handler),
+    )
+
+
+def card_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
+    return {"card": card(actor, assessment), "a": assessment, "appeal_form": AppealForm(),
+            "paper_form": PaperAppealForm()}
+
+
+def pending_to_handle(actor: Actor) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
+                                 state=AppealState.PENDING)
+
+
+def open_windows(actor: Actor) -> list[Assessment]:
+    """Assessments whose appeal window is open today and that have no appeal yet: one's own
+    (to file), and for the office its organ's (to register a paper appeal). A shortcut for
+    the appeals page only; the service decides with the exact deadline.
+
+    One query for the rows and one for the calendar: the window is open today when fewer
+    than 5 working days lie strictly between the feedback day and today."""
+    if actor.person is None:
+        return []
+    day = services.today()
+    since = day - datetime.timedelta(days=WINDOW_HORIZON)
+    rows = list(Assessment.objects
+                .filter(Q(person_id=actor.person.pk) | access.appeals_handled(actor),
+                        state__in=FINISHED, feedback_given_on__range=(since, day),
+                        appeal__isnull=True)
+                .select_related("person", "section", "period")
+                .order_by("feedback_given_on", "person__personnel_no"))
+    if not rows:
+        return []
+    try:
+        workdays = workdays_in(since, day - datetime.timedelta(days=1))
+    except CalendarNotCovered:
+        return []
+    before_today = len(workdays)
+    return [a for a in rows if a.feedback_given_on is not None and before_today - bisect_left(
+        workdays, a.feedback_given_on + datetime.timedelta(days=1)) < APPEAL_WORKING_DAYS]

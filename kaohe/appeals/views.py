@@ -1,0 +1,75 @@
+"""Pages of appeals: filing from the assessment page, the office's list and the handling page.
+Thin: reads through selectors (404 outside the user's scope), every change through a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.appeals import forms, selectors, services
+from kaohe.assessments import selectors as assessment_selectors
+from kaohe.assessments.views import _attempt
+from kaohe.org import access
+
+
+def _actor(request: HttpRequest) -> access.Actor:
+    return access.actor_for(request.user)
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "appeals/list.html",
+                  {"appeals": selectors.appeal_list(actor),
+                   "open_windows": selectors.open_windows(actor),
+                   "office": access.may_list_appeals_to_handle(actor)})
+
+
+@login_required
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    appeal = selectors.appeal_detail(actor, pk)
+    return render(request, "appeals/detail.html", selectors.detail_context(actor, appeal))
+
+
+@login_required
+@require_POST
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's own appeal, or (with a received date) a paper appeal the office registers."""
+    assessment = assessment_selectors.assessment_detail(_actor(request), pk)
+    paper = "received_on" in request.POST
+    form = (forms.PaperAppealForm if paper else forms.AppealForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, assessment_selectors.form_errors(form))
+    elif _attempt(request, services.appeal_file, assessment=assessment, **form.cleaned_data):
+        messages.success(request, _("申诉已登记，办公室处理后会通知本人。") if paper
+                         else _("申诉已提交，办公室处理后会通知您。"))
+    return redirect("assessment_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_detail(_actor(request), pk)
+    form = forms.OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, assessment_selectors.form_errors(form))
+    elif _attempt(request, services.opinion_add, appeal=appeal, **form.cleaned_data):
+        messages.success(request, _("意见已记录。"))
+    return redirect("appeal_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_detail(_actor(request), pk)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, assessment_selectors.form_errors(form))
+    elif _attempt(request, services.appeal_decide, appeal=appeal, **form.cleaned_data):
+        messages.success(request, _("处理结果已记录，并已通知本人。"))
+    return redirect("appeal_detail", pk=pk)
