@@ -84,6 +84,10 @@ SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
                else "200" for p in PERSONAS}
+# 三员分立: the security administrator's page is nobody else's (not even the other two's).
+SECURITY_ONLY = {p: "200" if p == "secadmin" else "404" for p in PERSONAS}
+# The second-factor step sends an account without a second factor on to enrolment.
+TO_ENROLMENT = {p: "302" for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -103,6 +107,9 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "liaison_inbox": ([""], SIGNED_IN_ANY),
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),
+    "otp_enrol": ([""], SIGNED_IN_ANY),
+    "otp_verify": ([""], TO_ENROLMENT),
+    "security_overview": ([""], SECURITY_ONLY),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -126,6 +133,10 @@ ELSEWHERE = {
     "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
     "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
+    # POST actions of the security administrator, 404 for everyone else:
+    # tests/accounts/test_separation.py
+    "security_unlock", "security_force_password", "security_reset_second_factor",
+    "security_policy",
 }
 
 
@@ -166,8 +177,9 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
         client.force_login(world.users[persona])
     response = client.get(reverse(route, args=path_args(world, target)))
     assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("login"))
+    if expected == 302:  # signed in: only the second-factor step, sending on to enrolment
+        assert response["Location"].startswith(reverse("login" if persona == ANON
+                                                       else "otp_enrol"))
 
 
 @pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(API, 401)))

@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.accounts import policy as account_policy
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken, User
@@ -75,7 +76,8 @@ def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm()}  # type: ignore[union-attr]
+    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm(),  # type: ignore[union-attr]
+               "has_second_factor": account_policy.has_second_factor(request.user)}
     return render(request, "web/profile.html", context)
 
 
