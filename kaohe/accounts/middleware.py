@@ -20,8 +20,9 @@ from kaohe.accounts import policy
 
 # Reached by a session that still has a step to take: leaving, and the language switch.
 ALWAYS_ALLOWED = ("logout", "set_language")
-ALLOWED_WITH_INITIAL_PASSWORD = ("password_change", *ALWAYS_ALLOWED)
 ALLOWED_BEFORE_SECOND_FACTOR = ("otp_enrol", "otp_verify", *ALWAYS_ALLOWED)
+# The second factor comes first, so its pages stay open before the password change.
+ALLOWED_WITH_INITIAL_PASSWORD = ("password_change", *ALLOWED_BEFORE_SECOND_FACTOR)
 
 # Session keys: when the session signed in, and when it was last seen.
 SIGNED_IN_AT = "kaohe_signed_in_at"

@@ -39,13 +39,14 @@ class User(AbstractUser):
             ),
         ]
 
-    def set_password(self, raw_password: str | None) -> None:
-        """Every way a password is set (sign-up, change, import, demo) dates it, so that a
-        new password never counts as expired, and remembers it for the reuse rule."""
-        super().set_password(raw_password)
-        if not getattr(self, "_rehashing", False):
-            self.password_changed_at = timezone.now()
-            self._password_to_remember: str | None = self.password
+    # The password as last read or written: a different one at save() is a new password.
+    _stored_password: str | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> User:
+        user = super().from_db(db, field_names, values)
+        user._stored_password = user.__dict__.get("password")
+        return user
 
     def check_password(self, raw_password: str) -> bool:
         # Django re-hashes a password with a newer hasher through set_password: that is the
@@ -57,14 +58,19 @@ class User(AbstractUser):
             self._rehashing = False
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        remember = getattr(self, "_password_to_remember", None)
-        update_fields = kwargs.get("update_fields")
-        if remember and update_fields is not None and "password" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        """Every new password, however it was set (sign-up, change, import, demo, admin), is
+        dated, so that it never counts as expired, and remembered for the reuse rule."""
+        new_password = (self.password != getattr(self, "_stored_password", None)
+                        and not getattr(self, "_rehashing", False))
+        if new_password:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
         super().save(*args, **kwargs)
-        if remember and self.has_usable_password():
-            PasswordHistory.objects.create(user=self, password=remember)
-        self._password_to_remember = None
+        if new_password and self.has_usable_password():
+            PasswordHistory.objects.create(user=self, password=self.password)
+        self._stored_password = self.password
 
 
 class PasswordHistory(models.Model):
