@@ -123,6 +123,7 @@ def _locked_attempts() -> list[dict[str, Any]]:
 
 @security_admin_only
 def security_overview(request: HttpRequest) -> HttpResponse:
+    cool_off = get_cool_off()
     policies = dict(SecondFactorPolicy.objects.values_list("organ_id", "required"))
     organs = [{"organ": organ, "required": policies.get(organ.id, False)}
               for organ in Organ.objects.order_by("code").only("id", "code", "name")]
@@ -132,7 +133,7 @@ def security_overview(request: HttpRequest) -> HttpResponse:
         "unlock_form": UnlockForm(),
         "technical_2fa": settings.KAOHE_2FA_TECHNICAL_ADMINS,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cool_off": get_cool_off(),
+        "cool_off_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "accounts/security.html", context)
 
