@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -106,6 +106,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 class PasswordChange(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["password_expired"] = account_policy.password_expired(self.request.user)
+        return context
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)

@@ -46,6 +46,7 @@ def test_an_expired_password_must_be_changed_first(client: Client, world: World)
     sign_in(client, "staff")
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    assert "密码已超过有效期" in client.get(reverse("password_change")).content.decode()
     response = client.post(reverse("password_change"), {
         "old_password": PASSWORD, "new_password1": "Brand-new-2026",
         "new_password2": "Brand-new-2026"})
