@@ -31,6 +31,14 @@ LAST_SEEN = "kaohe_last_seen"
 LAST_SEEN_RESOLUTION = 60
 
 
+def session_started(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """On `user_logged_in`: the session's clock starts at sign-in (not at its first page)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN] = now
+
+
 def _exempt(request: HttpRequest) -> bool:
     return request.path.startswith(("/static/", "/api/"))
 
