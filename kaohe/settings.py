@@ -182,7 +182,9 @@ AXES_COOLOFF_TIME = (datetime.timedelta(minutes=env_int("KAOHE_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "kaohe.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "kaohe.accounts.lockout.client_ip"
-AXES_RESET_ON_SUCCESS = True
+# Not reset on success: axes would clear every failure from the address too, so someone with
+# an account of their own could sign in between guesses at another's and never be locked.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # the security administrator's page unlocks, not the admin
 AXES_VERBOSE = False
 # Number of reverse proxies (nginx) in front that append to X-Forwarded-For; 0: none, the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,6 +48,18 @@ def _allowed(request: HttpRequest, names: tuple[str, ...]) -> bool:
     return _exempt(request) or request.path in {reverse(name) for name in names}
 
 
+def _to_login(request: HttpRequest) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        # A partial page (htmx) would show the login form inside itself: send the whole
+        # window there instead, back to the page it was on.
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = current.path + (f"?{current.query}" if current.query else "")
+        response = HttpResponse()
+        response["HX-Redirect"] = redirect_to_login(back or request.get_full_path())["Location"]
+        return response
+    return redirect_to_login(request.get_full_path())
+
+
 class SessionTimeoutMiddleware:
     """Signs a session out after KAOHE_SESSION_IDLE_MINUTES without a request, and after
     SESSION_COOKIE_AGE since it signed in whatever the activity (the cookie's own expiry moves
@@ -67,7 +80,7 @@ class SessionTimeoutMiddleware:
         if (idle and now - last_seen > idle) or now - signed_in > settings.SESSION_COOKIE_AGE:
             logout(request)
             messages.warning(request, _("您已长时间未操作，为安全起见已退出登录，请重新登录。"))
-            return redirect_to_login(request.get_full_path())
+            return _to_login(request)
         if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:
             session[LAST_SEEN] = now
         return self.get_response(request)

@@ -49,6 +49,14 @@ def test_below_the_limit_the_right_password_works(client: Client, world: World) 
     assert sign_in(client, "staff", address="10.0.4.1").status_code == 302
 
 
+def test_signing_in_to_ones_own_account_does_not_clear_guesses_at_another(
+        client: Client, world: World) -> None:
+    for _ in range(2):
+        fail(client, "chief", "10.0.8.1", 2)
+        assert sign_in(Client(), "staff", address="10.0.8.1").status_code == 302
+    assert sign_in(client, "chief", "Wrong-pass-123", "10.0.8.1").status_code == 429
+
+
 def test_login_still_sends_djangos_signals(client: Client, world: World) -> None:
     failed: list[str] = []
     succeeded: list[str] = []

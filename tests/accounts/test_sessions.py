@@ -31,6 +31,15 @@ def test_an_idle_session_returns_to_login_with_a_message(client: Client, world: 
     assert client.get(reverse("home")).status_code == 302  # signed out for good
 
 
+def test_a_partial_page_sends_the_whole_window_to_login(client: Client, world: World) -> None:
+    sign_in(client, "staff")
+    age(client, LAST_SEEN, 31 * 60)
+    response = client.get(reverse("home"), headers={
+        "HX-Request": "true", "HX-Current-URL": "http://testserver/profile/"})
+    assert response.status_code == 200 and response.content == b""
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/profile/"
+
+
 def test_activity_keeps_the_session(client: Client, world: World) -> None:
     sign_in(client, "staff")
     client.get(reverse("home"))
