@@ -5,6 +5,7 @@ Local use (no variables set) means: SQLite under ./var/, a secret key generated 
 SECRET_KEY_FILE), ALLOWED_HOSTS and leaves KAOHE_HTTPS on; see docs/deployment.md.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -71,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kaohe.org",
     "kaohe.workdays",
     "kaohe.accounts",
@@ -91,10 +95,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kaohe.accounts.middleware.ForcePasswordChangeMiddleware",
     "kaohe.audit.context.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kaohe.accounts.middleware.SessionTimeoutMiddleware",
+    "kaohe.accounts.middleware.SecondFactorMiddleware",
+    "kaohe.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the login view's answer and turns a locked-out attempt into the
+    # lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kaohe.urls"
@@ -136,6 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# --- Authentication (docs/decisions/0006-authentication.md) -------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the account or the address is locked out.
+    "kaohe.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -144,7 +160,49 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "kaohe.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": env_int("KAOHE_PASSWORD_CHARACTER_CLASSES", 3)},
+    },
+    {
+        "NAME": "kaohe.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"remember": env_int("KAOHE_PASSWORD_HISTORY", 5)},
+    },
 ]
+# A password older than this must be changed at the next request (0: never expires).
+KAOHE_PASSWORD_MAX_AGE_DAYS = env_int("KAOHE_PASSWORD_MAX_AGE_DAYS", 90)
+# Signed out after this many minutes without a request (0: only the absolute SESSION_COOKIE_AGE).
+KAOHE_SESSION_IDLE_MINUTES = env_int("KAOHE_SESSION_IDLE_MINUTES", 30)
+# The three technical administrators always need a second factor unless switched off here;
+# office members and leaders need one when their organ's policy (security page) says so.
+KAOHE_2FA_TECHNICAL_ADMINS = env_bool("KAOHE_2FA_TECHNICAL_ADMINS", True)
+OTP_TOTP_ISSUER = env_str("KAOHE_2FA_ISSUER", "Kaohe")
+# Lockout (django-axes): by account and, separately, by address.
+AXES_FAILURE_LIMIT = env_int("KAOHE_LOGIN_FAILURE_LIMIT", 5)
+# 0: locked until the security administrator unlocks.
+AXES_COOLOFF_TIME = (datetime.timedelta(minutes=env_int("KAOHE_LOGIN_COOLOFF_MINUTES", 30))
+                     or None)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "kaohe.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kaohe.accounts.lockout.client_ip"
+# Not reset on success: axes would clear every failure from the address too, so someone with
+# an account of their own could sign in between guesses at another's and never be locked.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # the security administrator's page unlocks, not the admin
+AXES_VERBOSE = False
+# Number of reverse proxies (nginx) in front that append to X-Forwarded-For; 0: none, the
+# address is REMOTE_ADDR. Behind one nginx set 1, else every client shares the proxy's address.
+KAOHE_PROXY_COUNT = env_int("KAOHE_PROXY_COUNT", 0)
+# Optional single sign-on against the organ's directory (docs/sso.md); off unless a URL is set.
+KAOHE_LDAP_URL = env_str("KAOHE_LDAP_URL")
+KAOHE_LDAP_BIND_DN = env_str("KAOHE_LDAP_BIND_DN")
+KAOHE_LDAP_BIND_PASSWORD = secret_from_env("KAOHE_LDAP_BIND_PASSWORD") or ""
+KAOHE_LDAP_SEARCH_BASE = env_str("KAOHE_LDAP_SEARCH_BASE")
+KAOHE_LDAP_USER_FILTER = env_str("KAOHE_LDAP_USER_FILTER", "(uid={username})")
+KAOHE_LDAP_START_TLS = env_bool("KAOHE_LDAP_START_TLS", False)
+KAOHE_LDAP_TIMEOUT = env_int("KAOHE_LDAP_TIMEOUT", 5)
+if KAOHE_LDAP_URL:
+    AUTHENTICATION_BACKENDS.insert(1, "kaohe.accounts.backends.LdapBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -192,8 +250,6 @@ KAOHE_AUDIT_KEY = secret_from_env("KAOHE_AUDIT_KEY") or f"kaohe-audit:{SECRET_KE
 KAOHE_AUDIT_RETENTION_DAYS = env_int("KAOHE_AUDIT_RETENTION_DAYS", 180)
 if KAOHE_AUDIT_RETENTION_DAYS < 180:
     raise ValueError("KAOHE_AUDIT_RETENTION_DAYS must be at least 180 (six months, MLPS 2.0)")
-# How many reverse proxies in front of the app add to X-Forwarded-For (0: use the peer address).
-KAOHE_TRUSTED_PROXY_COUNT = env_int("KAOHE_TRUSTED_PROXY_COUNT", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kaohe@localhost")

@@ -99,6 +99,10 @@ PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "audi
                else "200" for p in PERSONAS}
 # The audit log: the audit administrator only (三员分立); 404 hides it from everyone else.
 AUDITOR_ONLY = {p: "200" if p == "auditadmin" else "404" for p in PERSONAS}
+# 三员分立: the security administrator's page is nobody else's (not even the other two's).
+SECURITY_ONLY = {p: "200" if p == "secadmin" else "404" for p in PERSONAS}
+# The second-factor step sends an account without a second factor on to enrolment.
+TO_ENROLMENT = {p: "302" for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -121,6 +125,9 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "audit_events": ([""], AUDITOR_ONLY),
     "appeal_list": ([""], SIGNED_IN_ANY),
     "appeal_detail": (APPEAL_TARGETS, APPEAL_MATRIX),
+    "otp_enrol": ([""], SIGNED_IN_ANY),
+    "otp_verify": ([""], TO_ENROLMENT),
+    "security_overview": ([""], SECURITY_ONLY),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -149,6 +156,10 @@ ELSEWHERE = {
     "audit_verify",  # POST, auditor only: tests/audit/test_page.py
     # POST actions: tests/appeals/test_pages.py
     "appeal_file", "appeal_opinion", "appeal_decide",
+    # POST actions of the security administrator, 404 for everyone else:
+    # tests/accounts/test_separation.py
+    "security_unlock", "security_force_password", "security_reset_second_factor",
+    "security_policy",
 }
 
 
@@ -200,8 +211,9 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
         client.force_login(world.users[persona])
     response = client.get(reverse(route, args=path_args(world, target)))
     assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("login"))
+    if expected == 302:  # signed in: only the second-factor step, sending on to enrolment
+        assert response["Location"].startswith(reverse("login" if persona == ANON
+                                                       else "otp_enrol"))
 
 
 @pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(API, 401)))

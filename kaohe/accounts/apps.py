@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "kaohe.accounts"
     verbose_name = _("账号")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from kaohe.accounts.middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="kaohe_session_started")

@@ -12,8 +12,9 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from kaohe.accounts import lockout
 
 _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "kaohe_audit_request", default=None)
@@ -24,17 +25,12 @@ def current_request() -> HttpRequest | None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address; behind a reverse proxy (KAOHE_TRUSTED_PROXY_COUNT) the address
-    the proxies saw, counted from the right so that a client cannot forge it."""
+    """The client's address as the lockout counts it (behind KAOHE_PROXY_COUNT proxies, the
+    one they saw), or None when it is not an address at all."""
     if request is None:
         return None
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.KAOHE_TRUSTED_PROXY_COUNT
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(hops) >= proxies:
-        address = hops[-proxies]
     try:
-        return str(ipaddress.ip_address(address))
+        return str(ipaddress.ip_address(lockout.client_ip(request)))
     except ValueError:
         return None
 

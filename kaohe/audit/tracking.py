@@ -29,6 +29,9 @@ TRACKED: dict[str, frozenset[str]] = {
     "org.organduty": frozenset(),
     "accounts.user": frozenset({"password"}),
     "accounts.apitoken": frozenset({"key_hash"}),
+    "accounts.passwordhistory": frozenset({"password"}),
+    "accounts.secondfactorpolicy": frozenset(),
+    "otp_totp.totpdevice": frozenset({"key"}),
     "plans.yearplan": frozenset(),
     "plans.indicator": frozenset(),
     "plans.period": frozenset(),
@@ -44,7 +47,8 @@ TRACKED: dict[str, frozenset[str]] = {
     "appeals.opinion": frozenset(),
 }
 # Bookkeeping that changes on its own and says nothing about anyone's decisions.
-IGNORED_FIELDS = frozenset({"last_login", "last_used"})
+IGNORED_FIELDS = frozenset({"last_login", "last_used", "last_t", "drift", "last_used_at",
+                            "throttling_failure_timestamp", "throttling_failure_count"})
 # Fields naming who acted, for changes made outside a request (commands, scheduled jobs).
 ACTOR_FIELDS = ("by", "recorded_by", "decided_by", "filed_by")
 

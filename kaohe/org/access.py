@@ -61,6 +61,14 @@ class Actor:
         return self.technical_role == TechnicalRole.SYSTEM
 
     @property
+    def is_security_admin(self) -> bool:
+        return self.technical_role == TechnicalRole.SECURITY
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return self.technical_role == TechnicalRole.AUDIT
+
+    @property
     def member_organ_id(self) -> int | None:
         return self.person.organ_id if self.person else None
 
@@ -86,6 +94,10 @@ def actor_for(user: User | AnonymousUser | None) -> Actor:
 
 
 def _build_actor(user: User) -> Actor:
+    if user.technical_role:
+        # 三员分立: a technical administrator holds no organ role, even if an account of theirs
+        # were linked to a person or an organization department by mistake.
+        return Actor(user=user, technical_role=user.technical_role)
     department_organs = frozenset(
         Organ.objects.filter(filed_with__in=OrgDepartment.objects.filter(members=user))
         .values_list("id", flat=True)

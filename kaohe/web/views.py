@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.accounts import policy as account_policy
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken, User
@@ -75,7 +76,8 @@ def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm()}  # type: ignore[union-attr]
+    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm(),  # type: ignore[union-attr]
+               "has_second_factor": account_policy.has_second_factor(request.user)}
     return render(request, "web/profile.html", context)
 
 
@@ -104,6 +106,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 class PasswordChange(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["password_expired"] = account_policy.password_expired(self.request.user)
+        return context
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)

@@ -30,6 +30,6 @@ def test_office_sees_and_edits_only_its_own_organ(client_for: Sign, world: World
 
 def test_sysadmin_cannot_grant_technical_roles(client_for: Sign, world: World) -> None:
     client = client_for("sysadmin")
-    page = client.get(f"/admin/accounts/user/{world.users['sysadmin'].pk}/change/")
+    page = client.get(f"/admin/accounts/user/{world.users['staff'].pk}/change/")
     assert page.status_code == 200
     assert 'name="technical_role"' not in page.content.decode()
