@@ -1,4 +1,5 @@
-"""The authorization matrix: every page and API read × every persona × own/other target.
+"""The authorization matrix: every page and API read × every persona × own/other target
+(the changes: tests/security/test_write_matrix.py).
 
 Expected statuses are written out as data below, independently of kaohe.org.access, and the
 test is generated from it. A route that is added without a row here fails `test_every_route_
@@ -16,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
 from tests.personas import PERSONAS, World
+from tests.security.test_write_matrix import PUBLIC_WRITES, WRITE_PAGES
 
 ANON = "anonymous"
 ALL = [ANON, *PERSONAS]
@@ -117,16 +119,9 @@ API = {
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
 }
-# Routes outside the matrix, each with the reason and the test that covers it instead.
-ELSEWHERE = {
-    "login", "logout", "set_language",  # public by nature
-    "token_create", "token_revoke",  # POST on one's own tokens: tests/web/test_profile.py
-    # POST actions: tests/assessments/test_pages.py
-    "assessment_summary", "assessment_return", "assessment_propose", "assessment_approve",
-    "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
-    "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
-    "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
-}
+# Routes outside this matrix: the changes (POST), in the write matrix of
+# tests/security/test_write_matrix.py, and the public ones (login, logout, language).
+ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES
 
 
 def path_args(world: World, target: str) -> list[str]:

@@ -174,8 +174,10 @@ def periods(request: HttpRequest) -> HttpResponse:
 def period_open(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = forms.OpenPeriodForm(request.POST)
-    organ = actor.person.organ if actor.person else None
-    if organ is None or not form.is_valid():
+    if actor.person is None:  # accounts that are no one's run no organ's quarters
+        raise PermissionDenied
+    organ = actor.person.organ
+    if not form.is_valid():
         messages.error(request, _("请填写年度和季度。"))
     elif _attempt(request, services.period_open, organ=organ, **form.cleaned_data):
         messages.success(request, _("已开启考核季度，并为参加考核的人员建立了考核。"))
