@@ -67,7 +67,9 @@ class QuotaOut(Schema):
     remaining: int
 
 
-class PersonRef(Schema):
+class PersonInSection(Schema):
+    # Not "PersonRef": that name is taken by kaohe.api.schemas, and two schemas of one name
+    # made the OpenAPI document describe people without a section wrongly.
     id: str
     name: str
     section: str
@@ -98,7 +100,7 @@ class TransitionOut(Schema):
 class AssessmentOut(Schema):
     id: int
     period: int
-    person: PersonRef
+    person: PersonInSection
     category: str
     state: str
     summary: str
@@ -122,7 +124,8 @@ class AssessmentOut(Schema):
         ] if detail else []
         return cls(
             id=a.pk, period=a.period_id,
-            person=PersonRef(id=a.person.personnel_no, name=a.person.name, section=a.section.code),
+            person=PersonInSection(id=a.person.personnel_no, name=a.person.name,
+                                   section=a.section.code),
             category=a.category, state=a.state, summary=a.summary, grade=a.grade or None,
             grade_determined=a.grade_determined, proposed_grade=a.proposed_grade or None,
             suggested_grade=a.suggested_grade or None, composite_score=a.composite_score,
@@ -195,7 +198,7 @@ class LeaveOut(Schema):
 class PublishedOut(Schema):
     period: int
     published: bool
-    good: list[PersonRef]
+    good: list[PersonInSection]
 
 
 # --- quarters ---------------------------------------------------------------------------------
@@ -238,7 +241,7 @@ def period_close(request: HttpRequest, period_id: Id) -> PeriodOut:
 def period_published(request: HttpRequest, period_id: Id) -> PublishedOut:
     period = selectors.period_detail(_actor(request), period_id)
     return PublishedOut(period=period.pk, published=period.published_at is not None,
-                        good=[PersonRef(id=a.person.personnel_no, name=a.person.name,
+                        good=[PersonInSection(id=a.person.personnel_no, name=a.person.name,
                                         section=a.section.code)
                               for a in selectors.published_good(period)])
 
