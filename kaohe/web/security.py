@@ -3,9 +3,8 @@ Permissions-Policy), and the refusal of requests no view can handle (decision 00
 
 Django's SecurityMiddleware already sends HSTS (production), nosniff, Referrer-Policy and
 Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware sends X-Frame-Options: DENY. The
-policy is a plain dict in settings (CONTENT_SECURITY_POLICY), so that a deployment can widen
-one directive without code; the API's Swagger page has its own, listed in
-CONTENT_SECURITY_POLICY_EXCEPTIONS.
+policy is a plain dict in settings (CONTENT_SECURITY_POLICY), one for every answer, the API's
+Swagger page included.
 """
 
 from __future__ import annotations
@@ -22,17 +21,6 @@ def policy_header(policy: Mapping[str, list[str]]) -> str:
     return "; ".join(" ".join([name, *sources]) for name, sources in policy.items())
 
 
-def policy_for(path: str) -> Mapping[str, list[str]]:
-    """The policy of `path`: the base policy with the directives of the longest matching
-    exception prefix replaced."""
-    policy = dict(settings.CONTENT_SECURITY_POLICY)
-    matches = [prefix for prefix in settings.CONTENT_SECURITY_POLICY_EXCEPTIONS
-               if path.startswith(prefix)]
-    if matches:
-        policy.update(settings.CONTENT_SECURITY_POLICY_EXCEPTIONS[max(matches, key=len)])
-    return policy
-
-
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,7 +28,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy",
-                                    policy_header(policy_for(request.path)))
+                                    policy_header(settings.CONTENT_SECURITY_POLICY))
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
