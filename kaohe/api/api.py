@@ -6,6 +6,7 @@ Every read is restricted by kaohe.org.access exactly like the pages; errors have
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Annotated
 
@@ -23,6 +24,8 @@ from kaohe.api.assessments import router as assessments_router
 from kaohe.errors import Refused
 from kaohe.org import access, selectors
 from kaohe.workdays.calendar import CalendarNotCovered
+
+security_log = logging.getLogger("kaohe.security")
 
 
 class BearerToken(HttpBearer):
@@ -75,6 +78,8 @@ def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Throttled)
 def too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
     seconds = max(1, math.ceil(exc.wait or 1))
+    security_log.warning("rate limit reached: %s %s from %s", request.method, request.path,
+                         request.META.get("REMOTE_ADDR"))
     response = error(request, 429, "too_many_requests",
                      _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": seconds})
     response["Retry-After"] = str(seconds)

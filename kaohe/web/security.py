@@ -9,11 +9,15 @@ Swagger page included.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+# Refused requests are security events: an operator watches this logger (decision 0007).
+log = logging.getLogger("kaohe.security")
 
 
 def policy_header(policy: Mapping[str, list[str]]) -> str:
@@ -35,6 +39,8 @@ class SecurityHeadersMiddleware:
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     """The API's error body under /api/, plain text elsewhere."""
+    log.warning("refused %s %s from %s: %s", request.method, request.path[:200],
+                request.META.get("REMOTE_ADDR"), code)
     if request.path.startswith("/api/"):
         body = {"error": {"code": code, "message": message, "rule": ""}}
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -3,6 +3,7 @@ answer has the API's error body and says when to try again."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client, override_settings
 
 from kaohe.accounts.models import ApiToken
@@ -30,10 +31,12 @@ def test_a_user_gets_429_after_the_limit_whatever_token(client: Client, world: W
 
 
 @override_settings(API_RATE_ANONYMOUS="2/m", API_RATE_USER="100/m")
-def test_guessing_tokens_is_limited_per_address(client: Client, world: World) -> None:
+def test_guessing_tokens_is_limited_per_address(client: Client, world: World,
+                                                caplog: pytest.LogCaptureFixture) -> None:
     wrong = {"Authorization": "Bearer kh_guess"}
     statuses = [client.get("/api/v1/me", headers=wrong).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
+    assert "rate limit reached: GET /api/v1/me from 127.0.0.1" in caplog.text
     assert client.get("/api/v1/me").status_code == 429  # no token at all: same address
     assert client.get("/api/v1/me", REMOTE_ADDR="10.0.0.9").status_code == 401
     # A valid token is not held back by its address's failures.
