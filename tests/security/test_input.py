@@ -216,3 +216,23 @@ def test_bodies_over_the_limit(client: Client, world: World,
 def test_too_many_form_fields(client_for: Callable[[str | None], Client]) -> None:
     fields = {f"f{i}": "x" for i in range(1100)}
     assert client_for("staff").post("/records/", fields).status_code == 400
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "/\\/evil.example",
+                                    "https://evil.example/", "javascript:alert(1)"])
+def test_next_never_leads_off_the_site(client_for: Callable[[str | None], Client],
+                                       world: World, target: str) -> None:
+    assessment = _submitted(world, "staff")
+    response = client_for("chief").post(f"/assessments/{assessment.pk}/return/",
+                                        {"reason": "请补充", "next": target})
+    assert response["Location"] == f"/assessments/{assessment.pk}/"
+
+
+def test_next_within_the_site_is_followed(client_for: Callable[[str | None], Client],
+                                          world: World) -> None:
+    assessment = _submitted(world, "staff")
+    period = world.periods["organ"]
+    back = f"/periods/{period.pk}/review/#a{assessment.pk}"
+    response = client_for("chief").post(f"/assessments/{assessment.pk}/return/",
+                                        {"reason": "请补充", "next": back})
+    assert response["Location"] == back
