@@ -236,3 +236,17 @@ def test_next_within_the_site_is_followed(client_for: Callable[[str | None], Cli
     response = client_for("chief").post(f"/assessments/{assessment.pk}/return/",
                                         {"reason": "请补充", "next": back})
     assert response["Location"] == back
+
+
+@pytest.mark.parametrize("path", ["/assessments/99999999999999999999999/",
+                                  "/periods/9223372036854775808/review/",
+                                  "/people/" + "x" * 5000 + "/", "/organs/%F0%28%8C%28/"])
+def test_page_addresses_out_of_range_are_not_found(
+        client_for: Callable[[str | None], Client], path: str) -> None:
+    assert client_for("office").get(path).status_code == 404
+
+
+def test_deeply_nested_and_huge_json(client: Client, world: World) -> None:
+    path = f"/assessments/{world.assessments['staff'].pk}/summary"
+    _refused(_call(client, world, "staff", path, raw=b"[" * 100_000 + b"]" * 100_000))
+    _refused(_call(client, world, "staff", path, raw=b'{"text": ' + b"9" * 5000 + b"}"))
