@@ -140,6 +140,7 @@ def test_the_api_holds_against_generated_requests(
          "--seed", os.environ.get("KAOHE_FUZZ_SEED", "20251001"), "--workers", "2",
          "--output-truncate", "false", "--output-sanitize", "true"],
         capture_output=True, text=True, timeout=300, check=False,
+        cwd=tmp_path,  # its cache folder (.schemathesis/) stays out of the source tree
     )
     server_log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
