@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaohe.web.security.SecurityHeadersMiddleware",
+    "kaohe.web.security.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,3 +262,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Hardening: content security policy, rate limits, request sizes (decision 0007) ---------
+# No inline script or style anywhere: every script and style sheet is a static file. The API's
+# Swagger page (ninja's own static files) runs under the same policy.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Requests per client to the API ("count/period", period s, m, h or d): signed-in tokens per
+# user, and per address for requests without a valid token. Counted in the default cache:
+# per process unless CACHES points at a shared cache.
+API_RATE_USER = env_str("API_RATE_USER", "600/m")
+API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "30/m")
+# The address of a request is REMOTE_ADDR, unless that many trusted proxies (nginx: 1) put the
+# client's address into X-Forwarded-For: a client cannot choose its own address.
+NINJA_NUM_PROXIES = KAOHE_PROXY_COUNT
+# A request body larger than this is refused before it is read (API: 413; pages: 400). No
+# page takes a file: organ files are imported with `kaohe import-org` (decision 0007).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KAOHE_MAX_BODY_BYTES", 1_048_576)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -1,4 +1,5 @@
-"""The authorization matrix: every page and API read × every persona × own/other target.
+"""The authorization matrix: every page and API read × every persona × own/other target
+(the changes: tests/security/test_write_matrix.py).
 
 Expected statuses are written out as data below, independently of kaohe.org.access, and the
 test is generated from it. A route that is added without a row here fails `test_every_route_
@@ -18,6 +19,7 @@ from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
 from kaohe.appeals.models import Appeal
 from tests.personas import PERSONAS, World
+from tests.security.test_write_matrix import PUBLIC_WRITES, WRITE_PAGES
 
 ANON = "anonymous"
 ALL = [ANON, *PERSONAS]
@@ -144,23 +146,9 @@ API = {
     "/appeals": ([""], SIGNED_IN_ANY),
     "/appeals/{appeal_id}": (APPEAL_TARGETS, APPEAL_MATRIX),
 }
-# Routes outside the matrix, each with the reason and the test that covers it instead.
-ELSEWHERE = {
-    "login", "logout", "set_language",  # public by nature
-    "token_create", "token_revoke",  # POST on one's own tokens: tests/web/test_profile.py
-    # POST actions: tests/assessments/test_pages.py
-    "assessment_summary", "assessment_return", "assessment_propose", "assessment_approve",
-    "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
-    "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
-    "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
-    "audit_verify",  # POST, auditor only: tests/audit/test_page.py
-    # POST actions: tests/appeals/test_pages.py
-    "appeal_file", "appeal_opinion", "appeal_decide",
-    # POST actions of the security administrator, 404 for everyone else:
-    # tests/accounts/test_separation.py
-    "security_unlock", "security_force_password", "security_reset_second_factor",
-    "security_policy",
-}
+# Routes outside this matrix: the changes (POST), in the write matrix of
+# tests/security/test_write_matrix.py, and the public ones (login, logout, language).
+ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES
 
 
 def path_args(world: World, target: str) -> list[str]:

@@ -6,20 +6,27 @@ Every read is restricted by kaohe.org.access exactly like the pages; errors have
 
 from __future__ import annotations
 
+import logging
+import math
+from typing import Annotated
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja import Query
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 
+from kaohe import limits
 from kaohe.accounts.models import ApiToken, hash_token
-from kaohe.api import schemas
+from kaohe.api import hardening, schemas
 from kaohe.api.appeals import router as appeals_router
 from kaohe.api.assessments import router as assessments_router
 from kaohe.errors import Refused
 from kaohe.org import access, selectors
 from kaohe.workdays.calendar import CalendarNotCovered
+
+security_log = logging.getLogger("kaohe.security")
 
 
 class BearerToken(HttpBearer):
@@ -35,13 +42,14 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+api = hardening.KaoheAPI(
     title="Kaohe API",
     version="1",
     description=(
         "平时考核平台接口 — the Kaohe API. Authenticate with `Authorization: Bearer <token>`."
     ),
     auth=BearerToken(),
+    throttle=[hardening.UserRate()],
     urls_namespace="api",
 )
 
@@ -60,8 +68,23 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Requests without a valid token count against their address: guessing is slowed down.
+    anonymous = hardening.AnonymousRate()
+    if not anonymous.allow_request(request):
+        return too_many(request, Throttled(wait=anonymous.wait()))  # type: ignore[arg-type]
     message = _("需要有效的访问令牌（Authorization: Bearer …）。")
     return error(request, 401, "unauthenticated", message)
+
+
+@api.exception_handler(Throttled)
+def too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    seconds = max(1, math.ceil(exc.wait or 1))
+    security_log.warning("rate limit reached: %s %s from %s", request.method, request.path,
+                         request.META.get("REMOTE_ADDR"))
+    response = error(request, 429, "too_many_requests",
+                     _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": seconds})
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -114,8 +137,11 @@ def section_list(request: HttpRequest, code: str) -> list[schemas.Section]:
 
 
 @api.get("/people", response=list[schemas.Person], tags=["people"])
-def people_list(request: HttpRequest, organ: str | None = None,
-                section: str | None = None) -> list[schemas.Person]:
+def people_list(
+    request: HttpRequest,
+    organ: Annotated[str | None, Query(max_length=limits.KEY)] = None,
+    section: Annotated[str | None, Query(max_length=limits.KEY)] = None,
+) -> list[schemas.Person]:
     actor = access.actor_for(request.user)
     return [schemas.Person.of(p) for p in selectors.people_list(actor, organ, section)]
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from kaohe.accounts.models import User
-from kaohe.api.assessments import GradeValue, PersonRef
+from kaohe.api.assessments import GradeValue, PersonInSection
 from kaohe.appeals import selectors, services
 from kaohe.appeals.models import Appeal
 from kaohe.assessments import selectors as assessment_selectors
@@ -37,7 +37,7 @@ class AppealOut(Schema):
     id: int
     assessment: int
     period: int
-    person: PersonRef
+    person: PersonInSection
     channel: str
     text: str
     filed_on: datetime.date
@@ -56,7 +56,7 @@ class AppealOut(Schema):
         a = appeal.assessment
         return cls(
             id=appeal.pk, assessment=a.pk, period=a.period_id,
-            person=PersonRef(id=a.person.personnel_no, name=a.person.name,
+            person=PersonInSection(id=a.person.personnel_no, name=a.person.name,
                              section=a.section.code),
             channel=appeal.channel, text=appeal.text, filed_on=appeal.filed_on,
             deadline=appeal.deadline, state=appeal.state, grade=a.grade or None,

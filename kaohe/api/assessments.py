@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.assessments import selectors, services
 from kaohe.assessments.models import Assessment, Transition
@@ -19,6 +20,13 @@ from kaohe.plans.models import Period
 router = Router(tags=["assessments"])
 
 GradeValue = Literal["好", "较好", "一般", "较差"]
+StateValue = Literal["draft", "submitted", "returned", "proposed", "sent_back", "approved",
+                     "feedback", "acknowledged"]
+# Bounded input (decision 0007): texts within kaohe.limits, ids a database can hold.
+Id = Annotated[int, Path(ge=1, le=limits.ID_MAX)]
+Reason = Annotated[str, Field(max_length=limits.REASON)]
+Short = Annotated[str, Field(max_length=limits.SHORT)]
+Key = Annotated[str, Field(max_length=limits.KEY)]
 
 
 def _user(request: HttpRequest) -> User:
@@ -59,7 +67,9 @@ class QuotaOut(Schema):
     remaining: int
 
 
-class PersonRef(Schema):
+class PersonInSection(Schema):
+    # Not "PersonRef": that name is taken by kaohe.api.schemas, and two schemas of one name
+    # made the OpenAPI document describe people without a section wrongly.
     id: str
     name: str
     section: str
@@ -90,7 +100,7 @@ class TransitionOut(Schema):
 class AssessmentOut(Schema):
     id: int
     period: int
-    person: PersonRef
+    person: PersonInSection
     category: str
     state: str
     summary: str
@@ -114,7 +124,8 @@ class AssessmentOut(Schema):
         ] if detail else []
         return cls(
             id=a.pk, period=a.period_id,
-            person=PersonRef(id=a.person.personnel_no, name=a.person.name, section=a.section.code),
+            person=PersonInSection(id=a.person.personnel_no, name=a.person.name,
+                                   section=a.section.code),
             category=a.category, state=a.state, summary=a.summary, grade=a.grade or None,
             grade_determined=a.grade_determined, proposed_grade=a.proposed_grade or None,
             suggested_grade=a.suggested_grade or None, composite_score=a.composite_score,
@@ -125,51 +136,52 @@ class AssessmentOut(Schema):
 
 
 class PeriodIn(Schema):
-    organ: str
-    year: int
-    quarter: int
+    organ: Key
+    year: int = Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)
+    quarter: int = Field(ge=1, le=4)
 
 
 class SummaryIn(Schema):
-    text: str
+    text: str = Field(max_length=limits.SUMMARY)
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class ProposeIn(Schema):
-    scores: dict[str, Any]
+    # Indicator code → score from 0 to 100 (a number, or its text).
+    scores: dict[Key, Decimal | str] = Field(max_length=100)
     grade: GradeValue | None = None
-    comment: str = ""
-    reason: str = ""
+    comment: Reason = ""
+    reason: Reason = ""
     direct: bool = False
-    direct_reason: str = ""
-    direct_reward: str = ""
-    colleagues_opinion: str = ""
-    recipients_opinion: str = ""
-    performance_results: str = ""
+    direct_reason: Reason = ""
+    direct_reward: Short = ""
+    colleagues_opinion: Reason = ""
+    recipients_opinion: Reason = ""
+    performance_results: Reason = ""
 
 
 class ApproveIn(Schema):
     grade: GradeValue | None = None
-    comment: str = ""
-    reason: str = ""
-    team_decision: str = ""
+    comment: Reason = ""
+    reason: Reason = ""
+    team_decision: Short = ""
 
 
 class FeedbackIn(Schema):
     method: Literal["meeting", "talk", "written"]
     given_on: datetime.date
-    text: str
+    text: str = Field(max_length=limits.FEEDBACK)
 
 
 class AcknowledgeIn(Schema):
-    opinion: str = ""
+    opinion: Reason = ""
 
 
 class LeaveIn(Schema):
-    person: str
+    person: Key
     kind: Literal["sick", "personal"]
     start: datetime.date
     end: datetime.date
@@ -186,7 +198,7 @@ class LeaveOut(Schema):
 class PublishedOut(Schema):
     period: int
     published: bool
-    good: list[PersonRef]
+    good: list[PersonInSection]
 
 
 # --- quarters ---------------------------------------------------------------------------------
@@ -207,29 +219,29 @@ def period_list(request: HttpRequest) -> list[PeriodOut]:
 
 
 @router.get("/periods/{period_id}/quota", response=QuotaOut)
-def period_quota(request: HttpRequest, period_id: int) -> QuotaOut:
+def period_quota(request: HttpRequest, period_id: Id) -> QuotaOut:
     current = services.quota(selectors.period_detail(_actor(request), period_id))
     return QuotaOut(participants=current.participants, ratio=current.ratio, limit=current.limit,
                     used=current.used, remaining=current.remaining)
 
 
 @router.post("/periods/{period_id}/publish", response=PeriodOut)
-def period_publish(request: HttpRequest, period_id: int) -> PeriodOut:
+def period_publish(request: HttpRequest, period_id: Id) -> PeriodOut:
     period = selectors.period_detail(_actor(request), period_id)
     return PeriodOut.of(services.period_publish(period=period, by=_user(request)))
 
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)
-def period_close(request: HttpRequest, period_id: int) -> PeriodOut:
+def period_close(request: HttpRequest, period_id: Id) -> PeriodOut:
     period = selectors.period_detail(_actor(request), period_id)
     return PeriodOut.of(services.period_close(period=period, by=_user(request)))
 
 
 @router.get("/periods/{period_id}/published", response=PublishedOut)
-def period_published(request: HttpRequest, period_id: int) -> PublishedOut:
+def period_published(request: HttpRequest, period_id: Id) -> PublishedOut:
     period = selectors.period_detail(_actor(request), period_id)
     return PublishedOut(period=period.pk, published=period.published_at is not None,
-                        good=[PersonRef(id=a.person.personnel_no, name=a.person.name,
+                        good=[PersonInSection(id=a.person.personnel_no, name=a.person.name,
                                         section=a.section.code)
                               for a in selectors.published_good(period)])
 
@@ -237,19 +249,23 @@ def period_published(request: HttpRequest, period_id: int) -> PublishedOut:
 # --- assessments --------------------------------------------------------------------------------
 
 @router.get("/assessments", response=list[AssessmentOut])
-def assessment_list(request: HttpRequest, period: int | None = None, section: str | None = None,
-                    state: str | None = None) -> list[AssessmentOut]:
+def assessment_list(
+    request: HttpRequest,
+    period: Annotated[int | None, Query(ge=1, le=limits.ID_MAX)] = None,
+    section: Annotated[str | None, Query(max_length=limits.KEY)] = None,
+    state: Annotated[StateValue | None, Query()] = None,
+) -> list[AssessmentOut]:
     found = selectors.assessment_list(_actor(request), period=period, section=section,
                                       state=state)
     return [AssessmentOut.of(a, detail=False) for a in found]
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
-def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+def assessment_detail(request: HttpRequest, assessment_id: Id) -> AssessmentOut:
     return AssessmentOut.of(selectors.assessment_detail(_actor(request), assessment_id))
 
 
-def _act(request: HttpRequest, assessment_id: int, change: Any, **kwargs: Any) -> AssessmentOut:
+def _act(request: HttpRequest, assessment_id: Id, change: Any, **kwargs: Any) -> AssessmentOut:
     actor = _actor(request)
     assessment = selectors.assessment_detail(actor, assessment_id)
     change(assessment=assessment, by=_user(request), **kwargs)
@@ -257,22 +273,22 @@ def _act(request: HttpRequest, assessment_id: int, change: Any, **kwargs: Any) -
 
 
 @router.post("/assessments/{assessment_id}/summary", response=AssessmentOut)
-def summary_save(request: HttpRequest, assessment_id: int, payload: SummaryIn) -> AssessmentOut:
+def summary_save(request: HttpRequest, assessment_id: Id, payload: SummaryIn) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_save, text=payload.text)
 
 
 @router.post("/assessments/{assessment_id}/submit", response=AssessmentOut)
-def summary_submit(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+def summary_submit(request: HttpRequest, assessment_id: Id) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_submit)
 
 
 @router.post("/assessments/{assessment_id}/return", response=AssessmentOut)
-def summary_return(request: HttpRequest, assessment_id: int, payload: ReasonIn) -> AssessmentOut:
+def summary_return(request: HttpRequest, assessment_id: Id, payload: ReasonIn) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_return, reason=payload.reason)
 
 
 @router.post("/assessments/{assessment_id}/propose", response=AssessmentOut)
-def assessment_propose(request: HttpRequest, assessment_id: int,
+def assessment_propose(request: HttpRequest, assessment_id: Id,
                        payload: ProposeIn) -> AssessmentOut:
     data = payload.dict()
     data["grade"] = data["grade"] or ""
@@ -281,24 +297,24 @@ def assessment_propose(request: HttpRequest, assessment_id: int,
 
 
 @router.post("/assessments/{assessment_id}/approve", response=AssessmentOut)
-def assessment_approve(request: HttpRequest, assessment_id: int,
+def assessment_approve(request: HttpRequest, assessment_id: Id,
                        payload: ApproveIn) -> AssessmentOut:
     return _act(request, assessment_id, services.assessment_approve, **payload.dict())
 
 
 @router.post("/assessments/{assessment_id}/send-back", response=AssessmentOut)
-def assessment_send_back(request: HttpRequest, assessment_id: int,
+def assessment_send_back(request: HttpRequest, assessment_id: Id,
                          payload: ReasonIn) -> AssessmentOut:
     return _act(request, assessment_id, services.assessment_send_back, reason=payload.reason)
 
 
 @router.post("/assessments/{assessment_id}/feedback", response=AssessmentOut)
-def feedback_give(request: HttpRequest, assessment_id: int, payload: FeedbackIn) -> AssessmentOut:
+def feedback_give(request: HttpRequest, assessment_id: Id, payload: FeedbackIn) -> AssessmentOut:
     return _act(request, assessment_id, services.feedback_give, **payload.dict())
 
 
 @router.post("/assessments/{assessment_id}/acknowledge", response=AssessmentOut)
-def result_acknowledge(request: HttpRequest, assessment_id: int,
+def result_acknowledge(request: HttpRequest, assessment_id: Id,
                        payload: AcknowledgeIn) -> AssessmentOut:
     return _act(request, assessment_id, services.result_acknowledge, opinion=payload.opinion)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe import limits
 from kaohe.assessments.models import FeedbackMethod, LeaveKind
 from kaohe.plans.models import Grade, Indicator
 from kaohe.web.widgets import DATE
@@ -15,17 +16,20 @@ TEXT = forms.Textarea(attrs={"rows": 2})
 
 
 class SummaryForm(forms.Form):
-    text = forms.CharField(label=_("个人小结"), max_length=5000, required=False,
+    text = forms.CharField(label=_("个人小结"),
+                           max_length=limits.SUMMARY, required=False,
                            widget=forms.Textarea(attrs={"rows": 12}))
 
 
 class ReasonForm(forms.Form):
     # Not required here: the service refuses an empty reason, citing the rule.
-    reason = forms.CharField(label=_("理由"), max_length=2000, required=False, widget=TEXT)
+    reason = forms.CharField(label=_("理由"),
+                             max_length=limits.REASON, required=False, widget=TEXT)
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label=_("征求意见事项"), max_length=2000, required=False)
+    question = forms.CharField(label=_("征求意见事项"),
+                               max_length=limits.REASON, required=False)
 
 
 class ProposalForm(forms.Form):
@@ -33,26 +37,29 @@ class ProposalForm(forms.Form):
     the plan requires besides the summary (§七(三))."""
 
     grade = forms.ChoiceField(label=_("拟定等次"), choices=GRADE_CHOICES, required=False)
-    comment = forms.CharField(label=_("评鉴意见"), max_length=2000, required=False, widget=TEXT)
-    reason = forms.CharField(label=_("与建议等次不同的理由"), max_length=2000, required=False,
-                             widget=TEXT)
-    colleagues_opinion = forms.CharField(label=_("群众评价"), max_length=2000, required=False,
-                                         widget=TEXT)
-    recipients_opinion = forms.CharField(label=_("服务对象意见"), max_length=2000,
-                                         required=False, widget=TEXT)
-    performance_results = forms.CharField(label=_("工作实绩"), max_length=2000, required=False,
-                                          widget=TEXT)
+    comment = forms.CharField(label=_("评鉴意见"),
+                              max_length=limits.REASON, required=False, widget=TEXT)
+    reason = forms.CharField(label=_("与建议等次不同的理由"),
+                             max_length=limits.REASON, required=False, widget=TEXT)
+    colleagues_opinion = forms.CharField(label=_("群众评价"),
+                                         max_length=limits.REASON, required=False, widget=TEXT)
+    recipients_opinion = forms.CharField(label=_("服务对象意见"),
+                                         max_length=limits.REASON, required=False, widget=TEXT)
+    performance_results = forms.CharField(label=_("工作实绩"),
+                                          max_length=limits.REASON, required=False, widget=TEXT)
     direct = forms.BooleanField(label=_("直接确定等次（§九(一)）"), required=False)
-    direct_reason = forms.CharField(label=_("直接确定的理由"), max_length=2000, required=False,
-                                    widget=TEXT)
-    direct_reward = forms.CharField(label=_("奖励"), max_length=200, required=False)
+    direct_reason = forms.CharField(label=_("直接确定的理由"),
+                                    max_length=limits.REASON, required=False, widget=TEXT)
+    direct_reward = forms.CharField(label=_("奖励"),
+                                    max_length=limits.SHORT, required=False)
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
             self.fields[f"score_{indicator.code}"] = forms.DecimalField(
-                label=indicator.name, min_value=0, max_value=100, decimal_places=2,
+                label=indicator.name, min_value=limits.SCORE_MIN,
+                max_value=limits.SCORE_MAX, decimal_places=2,
                 help_text=indicator.description,
                 widget=forms.NumberInput(attrs={"step": "1", "class": "score"}))
 
@@ -65,32 +72,34 @@ class ProposalForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     grade = forms.ChoiceField(label=_("审定等次"), choices=GRADE_CHOICES, required=False)
-    reason = forms.CharField(label=_("改变等次的理由"), max_length=2000, required=False,
-                             widget=TEXT)
-    comment = forms.CharField(label=_("审定意见"), max_length=2000, required=False, widget=TEXT)
+    reason = forms.CharField(label=_("改变等次的理由"),
+                             max_length=limits.REASON, required=False, widget=TEXT)
+    comment = forms.CharField(label=_("审定意见"),
+                              max_length=limits.REASON, required=False, widget=TEXT)
     team_decision = forms.CharField(label=_("领导班子集体研究决定（办公室登记时填写）"),
-                                    max_length=200, required=False)
+                                    max_length=limits.SHORT, required=False)
 
 
 class FeedbackForm(forms.Form):
     method = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackMethod.choices)
     given_on = forms.DateField(label=_("反馈日期"), initial=timezone.localdate,
                                widget=DATE)
-    text = forms.CharField(label=_("肯定的成绩、指出的不足、改进的方向"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("肯定的成绩、指出的不足、改进的方向"),
+                           max_length=limits.FEEDBACK, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class AcknowledgeForm(forms.Form):
-    opinion = forms.CharField(label=_("本人意见（可不填）"), max_length=2000, required=False,
-                              widget=TEXT)
+    opinion = forms.CharField(label=_("本人意见（可不填）"),
+                              max_length=limits.REASON, required=False, widget=TEXT)
 
 
 class LiaisonAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("纪检联络员意见"), max_length=4000, widget=TEXT)
+    answer = forms.CharField(label=_("纪检联络员意见"),
+                             max_length=limits.LIAISON_ANSWER, widget=TEXT)
 
 
 class OpenPeriodForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=_("年度"), min_value=limits.YEAR_MIN, max_value=limits.YEAR_MAX,
                               initial=lambda: timezone.localdate().year)
     quarter = forms.TypedChoiceField(label=_("季度"), coerce=int,
                                      choices=[(q, q) for q in (1, 2, 3, 4)],
@@ -98,21 +107,22 @@ class OpenPeriodForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    person = forms.CharField(label=_("人员编号"), max_length=64)
+    person = forms.CharField(label=_("人员编号"), max_length=limits.KEY)
     kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices)
     start = forms.DateField(label=_("开始日期"), widget=DATE)
     end = forms.DateField(label=_("结束日期"), widget=DATE)
 
 
 class TaskForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=_("年度"), min_value=limits.YEAR_MIN, max_value=limits.YEAR_MAX,
                               initial=lambda: timezone.localdate().year)
-    title = forms.CharField(label=_("任务"), max_length=200)
-    description = forms.CharField(label=_("要求"), max_length=2000, required=False, widget=TEXT)
+    title = forms.CharField(label=_("任务"), max_length=limits.SHORT)
+    description = forms.CharField(label=_("要求"),
+                                  max_length=limits.REASON, required=False, widget=TEXT)
     temporary = forms.BooleanField(label=_("年度临时增加"), required=False)
 
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("完成日期"), initial=timezone.localdate,
                               widget=DATE)
-    note = forms.CharField(label=_("情况"), max_length=2000, widget=TEXT)
+    note = forms.CharField(label=_("情况"), max_length=limits.REASON, widget=TEXT)

@@ -9,7 +9,7 @@ half-written.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.appeals.models import AppealState
 from kaohe.assessments.models import (
@@ -111,6 +112,10 @@ def _required(text: str, message: str, rule: str) -> str:
     return text.strip()
 
 
+def _text(value: str, limit: int, label: str, rule: str = RULE_REVIEW) -> str:
+    return limits.text(value, limit, label=label, rule=rule)
+
+
 def _actor(by: User) -> access.Actor:
     return access.actor_for(by)
 
@@ -135,6 +140,9 @@ def period_open(*, organ: Organ, year: int, quarter: int, by: User) -> Period:
              "§六")
     if quarter not in (1, 2, 3, 4):
         raise Invalid(_("季度须为 1–4。"), rule="§五")
+    if not limits.YEAR_MIN <= year <= limits.YEAR_MAX:
+        raise Invalid(_("年度须在 %(first)d 到 %(last)d 之间。") % {
+            "first": limits.YEAR_MIN, "last": limits.YEAR_MAX}, rule="§五")
     plan = plan_for(organ=organ, year=year)
     plan_check(plan)
     if quarter < plan.first_quarter:
@@ -196,6 +204,11 @@ def leave_record(*, person: Person, kind: str, start: datetime.date, end: dateti
         raise Invalid(_("请假类型须为病假（sick）或事假（personal）。"), rule=RULE_LEAVE)
     if end < start:
         raise Invalid(_("结束日期不能早于开始日期。"), rule=RULE_LEAVE)
+    if start.year < limits.YEAR_MIN or end.year > limits.YEAR_MAX:
+        raise Invalid(_("请假日期须在 %(first)d 到 %(last)d 年之间。") % {
+            "first": limits.YEAR_MIN, "last": limits.YEAR_MAX}, rule=RULE_LEAVE)
+    if (end - start).days >= 366:
+        raise Invalid(_("一条请假记录不超过一年；更长的请假请按年度分条登记。"), rule=RULE_LEAVE)
     leave = Leave.objects.create(person=person, kind=kind, start=start, end=end, recorded_by=by)
     for period in Period.objects.filter(assessments__person=person, state=PeriodState.OPEN):
         if period.first_day <= end and start <= period.last_day:  # only quarters it touches
@@ -247,10 +260,9 @@ def summary_save(*, assessment: Assessment, by: User, text: str) -> Assessment:
     assessment = _locked(assessment)
     _require(assessment.person.user_id == by.pk, _("只能填写本人的个人小结。"), "§七(二)")
     _check_move(assessment, "save_summary")
-    if len(text) > 5000:
-        raise Invalid(_("个人小结应简明扼要，不超过 5000 字。"), rule="§七(二)")
+    summary = _text(text, limits.SUMMARY, _("个人小结"), "§七(二)")
     previous = _snapshot(assessment, ["summary"])
-    assessment.summary = text.strip()
+    assessment.summary = summary
     assessment.save(update_fields=["summary"])
     _record(assessment, action="save_summary", from_state=assessment.state, by=by,
             previous=previous, values={"summary": assessment.summary})
@@ -276,7 +288,8 @@ def summary_return(*, assessment: Assessment, by: User, reason: str) -> Assessme
              _("只有主管领导可以退回个人小结。"))
     from_state = assessment.state
     assessment.state = _check_move(assessment, "return")
-    reason = _required(reason, _("退回须说明理由。"), RULE_REVIEW)
+    reason = _required(_text(reason, limits.REASON, _("理由")), _("退回须说明理由。"),
+                       RULE_REVIEW)
     assessment.save(update_fields=["state"])
     _record(assessment, action="return", from_state=from_state, by=by, reason=reason)
     return assessment
@@ -296,6 +309,17 @@ class Proposal:
     colleagues_opinion: str = ""
     recipients_opinion: str = ""
     performance_results: str = ""
+
+
+def _proposal_texts(proposal: Proposal) -> Proposal:
+    """Every text of the proposal within its limit and free of NUL characters."""
+    labels = {"comment": _("评鉴意见"), "reason": _("与建议等次不同的理由"),
+              "direct_reason": _("直接确定的理由"), "colleagues_opinion": _("群众评价"),
+              "recipients_opinion": _("服务对象意见"), "performance_results": _("工作实绩")}
+    checked: dict[str, Any] = {name: _text(getattr(proposal, name), limits.REASON, label)
+                               for name, label in labels.items()}
+    checked["direct_reward"] = _text(proposal.direct_reward, limits.SHORT, _("奖励"), RULE_DIRECT)
+    return replace(proposal, **checked)
 
 
 PROPOSAL_FIELDS = ["scores", "composite_score", "suggested_grade", "proposed_grade",
@@ -334,6 +358,8 @@ def _clean_scores(plan: YearPlan, raw: dict[str, Any]) -> dict[str, Decimal]:
         if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
             raise Invalid(_("“%(code)s”的得分须在 0 到 100 之间。") % {"code": code},
                           rule="§四")
+        if int(value.as_tuple().exponent) < -2:
+            raise Invalid(_("“%(code)s”的得分最多保留两位小数。") % {"code": code}, rule="§四")
         scores[code] = value
     return scores
 
@@ -347,6 +373,7 @@ def assessment_propose(*, assessment: Assessment, by: User, proposal: Proposal) 
     target = _check_move(assessment, "propose" if assessment.grade_determined
                          else "propose_undetermined")
     plan = assessment.period.plan
+    proposal = _proposal_texts(proposal)
     scores = _clean_scores(plan, proposal.scores)
     score = composite(plan, scores)
     suggested = plan.suggested_grade(score)
@@ -400,8 +427,9 @@ def liaison_ask(*, assessment: Assessment, by: User, question: str = "") -> Liai
             .select_related("person").first())
     if duty is None:
         raise Refused(_("本机关未指定纪检联络员。"), rule=RULE_REVIEW)
+    question = _text(question, limits.REASON, _("征求意见事项"))
     return LiaisonRequest.objects.create(assessment=assessment, liaison=duty.person, asked_by=by,
-                                         question=question.strip())
+                                         question=question)
 
 
 @transaction.atomic
@@ -409,7 +437,8 @@ def liaison_answer(*, asked: LiaisonRequest, by: User, answer: str) -> LiaisonRe
     _require(asked.liaison.user_id == by.pk, _("只有被征求意见的纪检联络员可以答复。"))
     if asked.assessment.period.is_closed:
         raise Refused(_("本季度已结束。"), rule=RULE_REVIEW, code="period_closed")
-    asked.answer = _required(answer, _("请填写意见。"), RULE_REVIEW)
+    asked.answer = _required(_text(answer, limits.LIAISON_ANSWER, _("纪检联络员意见")),
+                             _("请填写意见。"), RULE_REVIEW)
     asked.answered_at = timezone.now()
     asked.save(update_fields=["answer", "answered_at"])
     return asked
@@ -452,6 +481,10 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
     _require(_in(assessment, access.approvable(actor)), _("您无权审定此人的等次。"))
     from_state = assessment.state
     target = _check_move(assessment, "approve")
+    comment = _text(comment, limits.REASON, _("审定意见"))
+    reason = _text(reason, limits.REASON, _("改变等次的理由"))
+    team_decision = _text(team_decision, limits.SHORT,
+                          _("领导班子集体研究决定（办公室登记时填写）"))
     final = _approved_grade(assessment, actor, grade, reason, team_decision)
     check_good_place(assessment, final)
     previous = _snapshot(assessment, ["grade", "approval_comment", "approval_reason"])
@@ -541,7 +574,8 @@ def assessment_send_back(*, assessment: Assessment, by: User, reason: str) -> As
     _require(_in(assessment, access.approvable(_actor(by))), _("您无权审定此人的等次。"))
     from_state = assessment.state
     assessment.state = _check_move(assessment, "send_back")
-    reason = _required(reason, _("退回重新评鉴须说明理由。"), RULE_REVIEW)
+    reason = _required(_text(reason, limits.REASON, _("理由")), _("退回重新评鉴须说明理由。"),
+                       RULE_REVIEW)
     assessment.save(update_fields=["state"])
     _record(assessment, action="send_back", from_state=from_state, by=by, reason=reason)
     return assessment
@@ -566,7 +600,8 @@ def feedback_give(*, assessment: Assessment, by: User, method: str, given_on: da
     assessment.feedback_method = method
     assessment.feedback_given_on = given_on
     assessment.feedback_text = _required(
-        text, _("请写明肯定的成绩、指出的不足和改进的方向。"), RULE_FEEDBACK)
+        _text(text, limits.FEEDBACK, _("肯定的成绩、指出的不足、改进的方向"), RULE_FEEDBACK),
+        _("请写明肯定的成绩、指出的不足和改进的方向。"), RULE_FEEDBACK)
     assessment.save()
     _record(assessment, action="feedback", from_state=from_state, by=by,
             values={"method": method, "given_on": str(given_on), "text": assessment.feedback_text})
@@ -586,9 +621,8 @@ def result_acknowledge(*, assessment: Assessment, by: User, opinion: str = "") -
     _require(assessment.person.user_id == by.pk, _("只能确认本人的考核结果。"), RULE_FEEDBACK)
     from_state = assessment.state
     assessment.state = _check_move(assessment, "acknowledge")
-    if len(opinion) > 2000:
-        raise Invalid(_("意见不超过 2000 字。"), rule=RULE_FEEDBACK)
-    assessment.person_opinion = opinion.strip()
+    assessment.person_opinion = _text(opinion, limits.REASON, _("本人意见（可不填）"),
+                                      RULE_FEEDBACK)
     assessment.save(update_fields=["state", "person_opinion"])
     _record(assessment, action="acknowledge", from_state=from_state, by=by,
             values={"opinion": assessment.person_opinion})
@@ -637,8 +671,11 @@ def follow_up_done(*, follow_up: FollowUp, by: User, done_on: datetime.date,
              _("只有负责的主管领导可以登记完成情况。"), "§九(二)")
     if done_on > timezone.localdate():
         raise Invalid(_("完成日期不能晚于今天。"), rule="§九(二)")
+    if done_on < follow_up.assessment.period.first_day:
+        raise Invalid(_("完成日期不能早于该季度开始。"), rule="§九(二)")
     follow_up.done_on = done_on
-    follow_up.note = _required(note, _("请简要写明完成情况。"), "§九(二)")
+    follow_up.note = _required(_text(note, limits.REASON, _("情况"), "§九(二)"),
+                               _("请简要写明完成情况。"), "§九(二)")
     follow_up.save(update_fields=["done_on", "note"])
     return follow_up
 

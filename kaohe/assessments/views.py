@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -50,9 +51,12 @@ def _attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) ->
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the page the form was on; only a path of this site ("/\\evil.example" is
+    another site to a browser, hence Django's own check)."""
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else default)
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(target if safe else default)
 
 
 # --- one assessment -----------------------------------------------------------------------------
@@ -174,8 +178,10 @@ def periods(request: HttpRequest) -> HttpResponse:
 def period_open(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = forms.OpenPeriodForm(request.POST)
-    organ = actor.person.organ if actor.person else None
-    if organ is None or not form.is_valid():
+    if actor.person is None:  # accounts that are no one's run no organ's quarters
+        raise PermissionDenied
+    organ = actor.person.organ
+    if not form.is_valid():
         messages.error(request, _("请填写年度和季度。"))
     elif _attempt(request, services.period_open, organ=organ, **form.cleaned_data):
         messages.success(request, _("已开启考核季度，并为参加考核的人员建立了考核。"))

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from kaohe import spreadsheets
 from kaohe.accounts.models import User
 from kaohe.org.models import (
     Assignment,
@@ -432,10 +433,11 @@ def _cell_text(value: Any) -> Any:
 
 
 def write_xlsx(path: str | Path, data: Mapping[str, Any] | None = None) -> None:
-    """An XLSX file in the import layout: empty, or holding `data` (the JSON shape)."""
+    """An XLSX file in the import layout: empty, or holding `data` (the JSON shape). Written
+    through kaohe.spreadsheets: a name such as "=HYPERLINK(…)" stays text, never a formula."""
     data = data or {}
-    workbook = Workbook()
-    _write_organ(workbook.active, data.get("organ"))
+    workbook = Workbook(write_only=True)
+    _write_organ(workbook.create_sheet("organ"), data.get("organ"))
     people = [p for p in data.get("people") or [] if isinstance(p, Mapping)]
     assignments = [
         {"person": person.get("id"), **item}
@@ -459,24 +461,23 @@ def write_xlsx(path: str | Path, data: Mapping[str, Any] | None = None) -> None:
 def _write_organ(sheet: Any, organ: Any) -> None:
     organ = organ if isinstance(organ, Mapping) else {}
     filed_with = organ.get("filed_with") if isinstance(organ.get("filed_with"), Mapping) else {}
-    sheet.title = "organ"
-    sheet.append(["key", "value"])
-    for key, value in (
-        ("code", organ.get("code")),
-        ("name", organ.get("name")),
-        ("filed_with_code", filed_with.get("code")),
-        ("filed_with_name", filed_with.get("name")),
-    ):
-        sheet.append([key, _sheet_value(value)])
     sheet.column_dimensions["B"].width = 30
+    spreadsheets.write_table(sheet, ["key", "value"], [
+        (key, _sheet_value(value)) for key, value in (
+            ("code", organ.get("code")),
+            ("name", organ.get("name")),
+            ("filed_with_code", filed_with.get("code")),
+            ("filed_with_name", filed_with.get("name")),
+        )
+    ])
 
 
 def _write_table(sheet: Any, columns: Sequence[str], items: Iterable[Any]) -> None:
-    sheet.append(list(columns))
     sheet.freeze_panes = "A2"
-    for item in items:
-        if isinstance(item, Mapping):
-            sheet.append([_sheet_value(item.get(column)) for column in columns])
+    spreadsheets.write_table(sheet, columns, (
+        [_sheet_value(item.get(column)) for column in columns]
+        for item in items if isinstance(item, Mapping)
+    ))
 
 
 def _sheet_value(value: Any) -> Any:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.errors import Invalid
 from kaohe.org.models import Organ, Person
@@ -46,8 +47,12 @@ def plan_check(plan: YearPlan) -> None:
 @transaction.atomic
 def task_assign(*, person: Person, year: int, title: str, description: str = "",
                 temporary: bool = False, by: User) -> Task:
-    if not title.strip():
+    title = limits.text(title, limits.SHORT, label=_("任务"), rule="§七(一)")
+    description = limits.text(description, limits.REASON, label=_("要求"), rule="§七(一)")
+    if not title:
         raise Invalid(_("请填写任务内容。"), rule="§七(一)")
-    return Task.objects.create(person=person, year=year, title=title.strip()[:200],
-                               description=description.strip(), temporary=temporary,
-                               assigned_by=by)
+    if not limits.YEAR_MIN <= year <= limits.YEAR_MAX:
+        raise Invalid(_("年度须在 %(first)d 到 %(last)d 之间。") % {
+            "first": limits.YEAR_MIN, "last": limits.YEAR_MAX}, rule="§七(一)")
+    return Task.objects.create(person=person, year=year, title=title, description=description,
+                               temporary=temporary, assigned_by=by)

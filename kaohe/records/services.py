@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org.models import Person
@@ -22,12 +23,12 @@ def _check(person: Person, by: User, day: datetime.date, kind: str, text: str) -
         raise NotAllowed(_("只能填写本人的记实手册。"), rule=RULE)
     if day > timezone.localdate():
         raise Invalid(_("不能记录未来的日期。"), rule=RULE)
+    if day.year < limits.YEAR_MIN:
+        raise Invalid(_("日期须在 %(first)d 年以后。") % {"first": limits.YEAR_MIN}, rule=RULE)
     if kind not in EntryKind.values:
         raise Invalid(_("请选择记实类别。"), rule=RULE)
-    if not text.strip():
+    if not limits.text(text, limits.RECORD_ENTRY, label=_("内容"), rule=RULE):
         raise Invalid(_("请填写记实内容。"), rule=RULE)
-    if len(text) > 2000:
-        raise Invalid(_("记实内容不超过 2000 字。"), rule=RULE)
     closed = Period.objects.filter(assessments__person=person, state=PeriodState.CLOSED,
                                    year=day.year, quarter=(day.month - 1) // 3 + 1)
     if closed.exists():

@@ -1,0 +1,359 @@
+"""The authorization matrix of every change: each POST page and each API write × every
+persona (and the anonymous visitor) × own/other section/other organ targets.
+
+Written out as data, independently of kaohe.org.access, like the read matrix in
+tests/test_access_matrix.py. A cell is the expected status:
+
+- "404": the target is outside what the persona may see;
+- "403": the persona sees it but may not do this;
+- "ok":  the persona passes the permission check: the page redirects back (302, or 200 with
+  the form), the API answers 2xx, or the rules refuse the move itself (400/409, e.g. a
+  quarter not yet ready) — never 401/403/404.
+
+Services check who acts before anything else, so "ok" cannot hide a missing permission check.
+To add an operation (appeals, documents, …): a row in WRITE_PAGES or WRITE_API, with its
+targets, a body and the matrix; `test_every_write_is_in_the_matrix` fails until it is there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kaohe.accounts.models import ApiToken
+from kaohe.api.api import api
+from kaohe.appeals.models import Appeal
+from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
+from kaohe.records.models import Entry
+from tests.personas import PERSONAS, World
+
+ANON = "anonymous"
+ALL = [ANON, *PERSONAS]
+ADMINS = ["sysadmin", "secadmin", "auditadmin"]
+
+ASSESSMENTS = ["assessment:staff", "assessment:colleague", "assessment:other_staff",
+               "assessment:chief", "assessment:outsider"]
+PEOPLE = ["staff", "colleague", "other_staff", "leader", "outsider"]
+PERIODS = ["period:organ", "period:other"]
+ORGANS = ["organ", "other"]
+
+
+def _rows(**rows: str) -> dict[str, str]:
+    """A matrix: the named personas' rows, every technical administrator 404 by default."""
+    width = len(next(iter(rows.values())).split())
+    return {**dict.fromkeys(ADMINS, " ".join(["404"] * width)), **rows}
+
+
+# Actions on one's own assessment: the summary, the acknowledgement (§七(二), §七(四)).
+OWN = _rows(
+    staff=         "ok  404 404 404 404",
+    colleague=     "404 ok  404 404 404",
+    chief=         "403 403 404 ok  404",
+    other_chief=   "404 404 403 404 404",
+    other_staff=   "404 404 ok  404 404",
+    leader=        "403 403 404 403 404",
+    other_leader=  "404 404 403 404 404",
+    principal=     "403 403 403 403 404",
+    office=        "403 403 403 403 404",
+    org_department="403 403 403 403 404",
+    outsider=      "404 404 404 404 ok",
+)
+# The reviewer (§七(三)): the chief for the section's staff, the leader in charge for chiefs;
+# also the one who gives feedback and follows up (§七(四), §九(二)).
+REVIEW = _rows(
+    staff=         "403 404 404 404 404",
+    colleague=     "404 403 404 404 404",
+    chief=         "ok  ok  404 403 404",
+    other_chief=   "404 404 ok  404 404",
+    other_staff=   "404 404 403 404 404",
+    leader=        "403 403 404 ok  404",
+    other_leader=  "404 404 403 404 404",
+    principal=     "403 403 403 403 404",
+    office=        "403 403 403 403 404",
+    org_department="403 403 403 403 404",
+    outsider=      "404 404 404 404 403",
+)
+# The approver (§七(三)): the leader in charge for staff, the principal (or the office
+# recording the leadership team's decision) for chiefs; never one's own.
+APPROVE = _rows(
+    staff=         "403 404 404 404 404",
+    colleague=     "404 403 404 404 404",
+    chief=         "403 403 404 403 404",
+    other_chief=   "404 404 403 404 404",
+    other_staff=   "404 404 403 404 404",
+    leader=        "ok  ok  404 403 404",
+    other_leader=  "404 404 ok  404 404",
+    principal=     "403 403 403 ok  404",
+    office=        "403 403 403 ok  404",
+    org_department="403 403 403 403 404",
+    outsider=      "404 404 404 404 403",
+)
+# Asking the discipline liaison: reviewers and approvers.
+ASK_LIAISON = {**REVIEW, "leader": "ok  ok  404 ok  404",
+               "other_leader": "404 404 ok  404 404",
+               "principal": "403 403 403 ok  404", "office": "403 403 403 ok  404"}
+# Running a quarter (§六): the organ's office; the period is first looked up (404 outside).
+MEMBERS = ["staff", "colleague", "chief", "other_chief", "other_staff", "leader",
+           "other_leader", "principal", "org_department"]
+OFFICE_PERIOD = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404",
+                      outsider="404 403")
+OPEN_PAGE = {**dict.fromkeys(PERSONAS, "403"), "office": "ok"}
+OPEN_API = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404", outsider="404 403",
+                 sysadmin="403 403")
+# Leave (§十(三)) is recorded by the office, for the people it sees.
+LEAVE = _rows(
+    staff=         "403 404 404 404 404",
+    colleague=     "404 403 404 404 404",
+    chief=         "403 403 404 404 404",
+    other_chief=   "404 404 403 404 404",
+    other_staff=   "404 404 403 404 404",
+    leader=        "403 403 404 403 404",
+    other_leader=  "404 404 403 404 404",
+    principal=     "403 403 403 403 404",
+    office=        "ok  ok  ok  ok  404",
+    org_department="403 403 403 403 404",
+    outsider=      "404 404 404 404 403",
+    sysadmin=      "403 403 403 403 403",
+)
+# Tasks (§七(一)): the office to anyone in the organ, a chief to their own section.
+TASKS = {**LEAVE, "chief": "ok  ok  404 404 404", "other_chief": "404 404 ok  404 404"}
+# Things that belong to one person: only they reach them, everyone else gets 404.
+ONLY = {
+    "liaison_request": "colleague",  # asked of the colleague as discipline liaison
+    "follow_up": "chief",  # assigned to the chief
+    "entry": "staff",  # the staff member's record-book entry
+    "token": "staff",  # the staff member's API token
+}
+# Appeals (§十(二)): the person files on their own assessment (the office's paper appeals:
+# tests/appeals/test_services.py).
+APPEAL_FILE = OWN
+# Handling an appeal: the office of the organ; the appellant sees theirs but may not decide.
+APPEALS = ["appeal:staff", "appeal:chief", "appeal:other_staff", "appeal:outsider"]
+APPEAL_HANDLE = {
+    **{p: "404 404 404 404" for p in PERSONAS},
+    "staff":       "403 404 404 404",
+    "chief":       "404 403 404 404",
+    "other_staff": "404 404 403 404",
+    "office":      "ok  ok  ok  404",
+    "outsider":    "404 404 404 403",
+}
+SIGNED_IN = dict.fromkeys(PERSONAS, "ok")
+
+
+def _alone(persona: str) -> dict[str, str]:
+    """三员分立: the named administrator's action; everyone else gets 404."""
+    return {p: "ok" if p == persona else "404" for p in PERSONAS}
+
+PEOPLE_ONLY = {p: "403" if p in {"org_department", *ADMINS} else "ok" for p in PERSONAS}
+
+
+def _only(kind: str) -> dict[str, str]:
+    return {p: "ok" if p == ONLY[kind] else "404" for p in PERSONAS}
+
+
+Body = Callable[[World, str], dict[str, Any]]
+
+
+def _none(_world: World, _target: str) -> dict[str, Any]:
+    return {}
+
+
+def _fixed(**data: Any) -> Body:
+    return lambda _world, _target: data
+
+
+def _scores(world: World, target: str) -> dict[str, Any]:
+    """The proposal form's fields carry the assessment as a prefix (a<pk>-)."""
+    assessment = world.assessments[target.removeprefix("assessment:")]
+    codes = assessment.period.plan.indicators.values_list("code", flat=True)
+    return {f"a{assessment.pk}-{name}": value for name, value in
+            [*((f"score_{code}", "90") for code in codes), ("grade", "好")]}
+
+
+def _leave(world: World, target: str) -> dict[str, Any]:
+    return {"person": world.people[target].personnel_no, "kind": "sick",
+            "start": "2025-07-01", "end": "2025-07-02"}
+
+
+# page route → (targets, POST body, matrix). Targets are given to the URL, except for the
+# routes whose body names the target (leave).
+WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
+    "assessment_summary": (ASSESSMENTS, _fixed(text="本季度完成了监测任务。"), OWN),
+    "assessment_acknowledge": (ASSESSMENTS, _fixed(opinion=""), OWN),
+    "assessment_return": (ASSESSMENTS, _fixed(reason="请补充"), REVIEW),
+    "assessment_propose": (ASSESSMENTS, _scores, REVIEW),
+    "assessment_feedback": (ASSESSMENTS, _fixed(method="talk", given_on="2025-10-10",
+                                                text="肯定成绩"), REVIEW),
+    "follow_up_add": (ASSESSMENTS, _fixed(kind="admonition"), REVIEW),
+    "assessment_approve": (ASSESSMENTS, _fixed(grade=""), APPROVE),
+    "assessment_send_back": (ASSESSMENTS, _fixed(reason="请重新评鉴"), APPROVE),
+    "assessment_liaison": (ASSESSMENTS, _fixed(question="有无违纪"), ASK_LIAISON),
+    "period_open": ([""], _fixed(year="2025", quarter="4"), OPEN_PAGE),
+    "period_publish": (PERIODS, _none, OFFICE_PERIOD),
+    "period_close": (PERIODS, _none, OFFICE_PERIOD),
+    "leave_record": (["body:" + p for p in PEOPLE], _leave, LEAVE),
+    "task_add": (PEOPLE, _fixed(year="2025", title="大气监测"), TASKS),
+    "liaison_answer": (["liaison_request"], _fixed(answer="无"), _only("liaison_request")),
+    "follow_up_done": (["follow_up"], _fixed(done_on="2025-10-20", note="已谈话"),
+                       _only("follow_up")),
+    "record_book": ([""], _fixed(day="2025-07-01", kind="task", text="巡查"), PEOPLE_ONLY),
+    "record_delete": (["entry"], _none, _only("entry")),
+    "token_create": ([""], _fixed(name="OA"), SIGNED_IN),
+    "token_revoke": (["token"], _none, _only("token")),
+    "password_change": ([""], _none, SIGNED_IN),
+    "appeal_file": (ASSESSMENTS, _fixed(text="对等次有异议"), APPEAL_FILE),
+    "appeal_opinion": (APPEALS, _fixed(given_by="考核委员会", text="维持"), APPEAL_HANDLE),
+    "appeal_decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"), APPEAL_HANDLE),
+    "audit_verify": ([""], _none, _alone("auditadmin")),
+    "security_unlock": ([""], _fixed(username="staff"), _alone("secadmin")),
+    "security_force_password": ([""], _fixed(username="staff"), _alone("secadmin")),
+    "security_reset_second_factor": ([""], _fixed(username="staff"), _alone("secadmin")),
+    "security_policy": ([""], _fixed(organ="organ", required="on"), _alone("secadmin")),
+}
+# Routes anyone may POST to, signed in or not.
+PUBLIC_WRITES = {"login", "logout", "set_language"}
+
+
+def _api_scores(world: World, _target: str) -> dict[str, Any]:
+    codes = world.periods["organ"].plan.indicators.values_list("code", flat=True)
+    return {"scores": dict.fromkeys(codes, 90), "grade": "好"}
+
+
+# "METHOD /path" of the OpenAPI document → (targets, JSON body, matrix).
+WRITE_API: dict[str, tuple[list[str], Body, dict[str, str]]] = {
+    "POST /periods": (["body:" + o for o in ORGANS],
+                      lambda _w, t: {"organ": t, "year": 2025, "quarter": 4}, OPEN_API),
+    "POST /periods/{period_id}/publish": (PERIODS, _none, OFFICE_PERIOD),
+    "POST /periods/{period_id}/close": (PERIODS, _none, OFFICE_PERIOD),
+    "POST /assessments/{assessment_id}/summary": (ASSESSMENTS, _fixed(text="小结"), OWN),
+    "POST /assessments/{assessment_id}/submit": (ASSESSMENTS, _none, OWN),
+    "POST /assessments/{assessment_id}/acknowledge": (ASSESSMENTS, _fixed(opinion=""), OWN),
+    "POST /assessments/{assessment_id}/return": (ASSESSMENTS, _fixed(reason="补充"), REVIEW),
+    "POST /assessments/{assessment_id}/propose": (ASSESSMENTS, _api_scores, REVIEW),
+    "POST /assessments/{assessment_id}/feedback": (
+        ASSESSMENTS, _fixed(method="talk", given_on="2025-10-10", text="肯定成绩"), REVIEW),
+    "POST /assessments/{assessment_id}/approve": (ASSESSMENTS, _fixed(), APPROVE),
+    "POST /assessments/{assessment_id}/send-back": (ASSESSMENTS, _fixed(reason="重评"),
+                                                    APPROVE),
+    "POST /leave": (["body:" + p for p in PEOPLE], _leave, LEAVE),
+    "POST /assessments/{assessment_id}/appeals": (
+        ASSESSMENTS, _fixed(text="对等次有异议"), APPEAL_FILE),
+    "POST /appeals/{appeal_id}/opinions": (APPEALS, _fixed(given_by="考核委员会", text="维持"),
+                                           APPEAL_HANDLE),
+    "POST /appeals/{appeal_id}/decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"),
+                                         APPEAL_HANDLE),
+}
+
+
+def cases(routes: dict[str, tuple[list[str], Body, dict[str, str]]]) -> Iterator[Any]:
+    for route, (targets, _body, matrix) in routes.items():
+        for persona in ALL:
+            cells = ["anon"] * len(targets) if persona == ANON else matrix[persona].split()
+            assert len(cells) == len(targets), (route, persona)
+            for target, expected in zip(targets, cells, strict=True):
+                yield pytest.param(route, persona, target, expected,
+                                   id=f"{route}-{persona}-{target or 'none'}")
+
+
+def _objects(world: World) -> dict[str, int]:
+    """The one-person things of ONLY, created inside the test (rolled back after it)."""
+    staff = world.assessments["staff"]
+    asked = LiaisonRequest.objects.create(assessment=staff, liaison=world.people["colleague"],
+                                          asked_by=world.users["chief"], question="?")
+    follow_up = FollowUp.objects.create(assessment=staff, kind=FollowUpKind.REMINDER_TALK,
+                                        assigned_to=world.people["chief"])
+    entry = Entry.objects.create(person=world.people["staff"], day=datetime.date(2025, 7, 1),
+                                 text="巡查")
+    token, _raw = ApiToken.issue(world.users["staff"], "OA")
+    return {"liaison_request": asked.pk, "follow_up": follow_up.pk, "entry": entry.pk,
+            "token": token.pk}
+
+
+def url_args(world: World, target: str, objects: dict[str, int]) -> list[str]:
+    if target == "" or target.startswith("body:"):
+        return []
+    kind, _, key = target.partition(":")
+    if kind == "assessment":
+        return [str(world.assessments[key].pk)]
+    if kind == "period":
+        return [str(world.periods[key].pk)]
+    if kind == "appeal":
+        return [str(_appeal(world, key).pk)]
+    if target in objects:
+        return [str(objects[target])]
+    return [world.people[target].personnel_no]
+
+
+def _appeal(world: World, persona: str) -> Appeal:
+    """The persona's pending appeal, made on first use (rolled back after each test)."""
+    appeal, _created = Appeal.objects.get_or_create(
+        assessment=world.assessments[persona],
+        defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
+                  "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
+    return appeal
+
+
+def _passed(status: int) -> bool:
+    return status not in (401, 403, 404, 405) and status < 500
+
+
+@pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(WRITE_PAGES)))
+def test_page_write(client: Client, shared_world: World, db: None, route: str, persona: str,
+                    target: str, expected: str) -> None:
+    world = shared_world
+    objects = _objects(world)
+    if persona != ANON:
+        client.force_login(world.users[persona])
+    body = WRITE_PAGES[route][1](world, target.removeprefix("body:"))
+    response = client.post(reverse(route, args=url_args(world, target, objects)), body)
+    if expected == "anon":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif expected == "ok":
+        assert _passed(response.status_code), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == int(expected)
+
+
+@pytest.mark.parametrize(("route", "persona", "target", "expected"), list(cases(WRITE_API)))
+def test_api_write(client: Client, shared_world: World, db: None, route: str, persona: str,
+                   target: str, expected: str) -> None:
+    world = shared_world
+    headers = {}
+    if persona != ANON:
+        _token, raw = ApiToken.issue(world.users[persona], "matrix")
+        headers["Authorization"] = f"Bearer {raw}"
+    method, _, path = route.partition(" ")
+    values = iter(url_args(world, target, {}))
+    path = re.sub(r"\{\w+\}", lambda _match: next(values), path)
+    body = WRITE_API[route][1](world, target.removeprefix("body:"))
+    response = client.generic(method, f"/api/v1{path}", data=json.dumps(body),
+                              content_type="application/json", headers=headers)
+    if expected == "anon":
+        assert response.status_code == 401
+    elif expected == "ok":
+        assert _passed(response.status_code), (response.status_code, response.content)
+    else:
+        assert response.status_code == int(expected), response.content
+    if response.status_code >= 400:
+        assert set(response.json()["error"]) == {"code", "message", "rule"}
+
+
+def test_every_write_is_in_the_matrix() -> None:
+    """Every API operation that changes something has its row; the page routes are checked
+    together with the reads in tests/test_access_matrix.py."""
+    writes = {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item if method in {"post", "put", "patch", "delete"}
+    }
+    assert writes == set(WRITE_API)
