@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kaohe.web.urls")),
     path("", include("kaohe.assessments.urls")),
     path("", include("kaohe.records.urls")),
+    path("", include("kaohe.annual.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -80,6 +80,10 @@ ASSESSMENT_MATRIX = {
     "auditadmin":     "404 404 404 404 404",
 }
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
+# The annual link of the whole organ: its office and principal, and the organization department.
+ANNUAL_TARGETS = ["annual:organ", "annual:other"]
+ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
+                 for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
@@ -103,6 +107,8 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "liaison_inbox": ([""], SIGNED_IN_ANY),
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),
+    "annual_page": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_announcement": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -116,6 +122,7 @@ API = {
     "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "/annual/{organ}/{year}": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 # Routes outside the matrix, each with the reason and the test that covers it instead.
 ELSEWHERE = {
@@ -126,6 +133,8 @@ ELSEWHERE = {
     "assessment_send_back", "assessment_feedback", "assessment_acknowledge",
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
     "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
+    # POST actions of the annual link: tests/annual/test_annual.py
+    "annual_decide", "annual_refusal", "annual_settings", "annual_announce",
 }
 
 
@@ -139,6 +148,8 @@ def path_args(world: World, target: str) -> list[str]:
         return [str(world.assessments[key].pk)]
     if kind == "period":
         return [str(world.periods[key].pk)]
+    if kind == "annual":
+        return [key, "2025"]
     if target in SECTION_TARGETS:
         organ, _, code = target.rpartition(":")
         return [organ or "organ", code]

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 
 from kaohe.accounts.models import ApiToken, hash_token
 from kaohe.api import schemas
+from kaohe.api.annual import router as annual_router
 from kaohe.api.assessments import router as assessments_router
 from kaohe.errors import Refused
 from kaohe.org import access, selectors
@@ -126,3 +127,4 @@ def person_detail(request: HttpRequest, personnel_no: str) -> schemas.Person:
 
 
 api.add_router("/", assessments_router)
+api.add_router("/", annual_router)
