@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kaohe.records",
     "kaohe.assessments",
     "kaohe.annual",
+    "kaohe.documents",
     "kaohe.web",
     "kaohe.api",
 ]

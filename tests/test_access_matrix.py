@@ -82,6 +82,24 @@ ASSESSMENT_MATRIX = {
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
 # The annual link of the whole organ: its office and principal, and the organization department.
 ANNUAL_TARGETS = ["annual:organ", "annual:other"]
+# A person's official forms: whoever sees the person's grades (never the system administrator).
+FORM_TARGETS = ["form:staff", "form:colleague", "form:other_staff", "form:outsider"]
+FORM_MATRIX = {
+    "staff":          "200 404 404 404",
+    "colleague":      "404 200 404 404",
+    "chief":          "200 200 404 404",
+    "other_chief":    "404 404 200 404",
+    "other_staff":    "404 404 200 404",
+    "leader":         "200 200 404 404",
+    "other_leader":   "404 404 200 404",
+    "principal":      "200 200 200 404",
+    "office":         "200 200 200 404",
+    "org_department": "200 200 200 404",
+    "outsider":       "404 404 404 200",
+    "sysadmin":       "404 404 404 404",
+    "secadmin":       "404 404 404 404",
+    "auditadmin":     "404 404 404 404",
+}
 ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
                  for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
@@ -109,6 +127,15 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "record_book": ([""], PEOPLE_ONLY),
     "annual_page": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "annual_announcement": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "quarterly_form_html": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "quarterly_form_docx": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "annual_form_html": (FORM_TARGETS, FORM_MATRIX),
+    "annual_form_docx": (FORM_TARGETS, FORM_MATRIX),
+    "record_book_html": (FORM_TARGETS, FORM_MATRIX),
+    "record_book_docx": (FORM_TARGETS, FORM_MATRIX),
+    "quarter_results_xlsx": (PERIOD_TARGETS, {**ANNUAL_MATRIX}),
+    "annual_results_xlsx": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "forms_zip": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -150,6 +177,8 @@ def path_args(world: World, target: str) -> list[str]:
         return [str(world.periods[key].pk)]
     if kind == "annual":
         return [key, "2025"]
+    if kind == "form":
+        return [world.people[key].personnel_no, "2025"]
     if target in SECTION_TARGETS:
         organ, _, code = target.rpartition(":")
         return [organ or "organ", code]

@@ -101,6 +101,12 @@ class AnnualResult(models.Model):
                              blank=True)
     reason = models.TextField(_("理由"), blank=True)
     broken_rules = models.JSONField(_("不符合的规则"), default=list, blank=True)
+    # The parts of the 公务员年度考核登记表 written by people (empty: drafted from the quarters).
+    summary = models.TextField(_("个人总结"), blank=True)
+    training = models.TextField(_("参加培训情况"), blank=True)
+    leader_comment = models.TextField(_("主管领导评语"), blank=True)
+    committee_opinion = models.TextField(_("机关负责人或考核委员会意见"), blank=True)
+    own_opinion = models.TextField(_("本人意见"), blank=True)
     refused_to_take_part = models.BooleanField(_("无正当理由不参加考核"), default=False)
     refusal_note = models.TextField(_("不参加考核的情况"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

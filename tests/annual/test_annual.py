@@ -15,36 +15,10 @@ from kaohe.annual import selectors, services
 from kaohe.annual.models import AnnualChange, AnnualGrade, AnnualResult
 from kaohe.assessments.models import Assessment, State
 from kaohe.errors import Invalid, NotAllowed, Refused
-from kaohe.plans.models import Period, PeriodState
-from kaohe.plans.services import plan_for
+from tests.annual.factories import YEAR, run_year
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
-
-YEAR = 2024
-ASSESSED = ["staff", "colleague", "chief", "other_chief", "other_staff", "office"]
-
-
-def run_year(world: World, grades: dict[str, list[str | None]], *, first: int = 1,
-             state: str = State.ACKNOWLEDGED) -> dict[int, Period]:
-    """Closed quarters of YEAR with the given grades (None: not determined); people not named
-    get 较好."""
-    periods = {}
-    plan = plan_for(organ=world.organ, year=YEAR)
-    for quarter in range(first, 5):
-        period = Period.objects.create(plan=plan, organ=world.organ, year=YEAR, quarter=quarter,
-                                       state=PeriodState.CLOSED)
-        periods[quarter] = period
-        for persona in ASSESSED:
-            person = world.people[persona]
-            row = grades.get(persona, ["较好"] * 4)
-            grade = row[quarter - first] if quarter - first < len(row) else "较好"
-            Assessment.objects.create(
-                period=period, person=person, section=person.section, category=person.category,
-                state=state, grade=grade or "", grade_determined=grade is not None,
-                composite_score=Decimal(90 if grade == "好" else 85))
-    return periods
-
 
 def decide(world: World, persona: str, grade: str, reason: str = "",
            by: str = "office") -> AnnualResult:
