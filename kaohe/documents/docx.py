@@ -16,8 +16,8 @@ from docx.text.paragraph import Paragraph
 from kaohe.documents.content import Block, Field, OfficialForm
 
 COLUMNS = 6  # label, value × 3: rows of one, two or three fields share the grid
-LABEL_WIDTH = Cm(2.6)
-VALUE_WIDTH = Cm(3.2)
+LABEL_WIDTH = Cm(3.0)
+VALUE_WIDTH = Cm(2.66)
 FONT = "宋体"  # SimSun in Word and WPS; LibreOffice falls back to an installed CJK font
 
 
@@ -78,6 +78,8 @@ def _block_row(table: Table, block: Block) -> None:
 
 def render(form: OfficialForm) -> bytes:
     document = Document()
+    document.core_properties.author = "Kaohe"
+    document.core_properties.title = form.title
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)

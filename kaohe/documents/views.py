@@ -3,10 +3,6 @@ tables (.xlsx) and the batch zip. Thin: every read through kaohe/documents/selec
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterator
-from functools import partial
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,11 +12,9 @@ from django.utils.translation import gettext as _
 
 from kaohe.annual import selectors as annual_selectors
 from kaohe.documents import docx, selectors, tables
-from kaohe.documents.bundle import stream_zip
+from kaohe.documents.bundle import files, quarter_title, stream_zip, xlsx_bytes
 from kaohe.documents.content import OfficialForm
 from kaohe.org import access
-from kaohe.org.models import Section
-from kaohe.plans.models import Period
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,27 +67,17 @@ def record_book_html(request: HttpRequest, personnel_no: str, year: int) -> Http
     return _html(request, form, reverse("record_book_docx", args=[personnel_no, year]))
 
 
-def _xlsx_bytes(write: Callable[[io.BytesIO], object]) -> bytes:
-    out = io.BytesIO()
-    write(out)
-    return out.getvalue()
-
-
-def _quarter_name(period: Period) -> str:
-    return _("季度考核结果-%(year)d年第%(q)d季度") % {"year": period.year, "q": period.quarter}
-
-
 @login_required
 def quarter_results_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
     period = selectors.office_period(access.actor_for(request.user), period_id)
-    data = _xlsx_bytes(lambda out: tables.quarter_results(period, out))
-    return _download(data, f"{period.organ.name}-{_quarter_name(period)}.xlsx", XLSX)
+    data = xlsx_bytes(lambda out: tables.quarter_results(period, out))
+    return _download(data, f"{period.organ.name}-{quarter_title(period)}.xlsx", XLSX)
 
 
 @login_required
 def annual_results_xlsx(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     view = annual_selectors.annual_overview(access.actor_for(request.user), organ, year)
-    data = _xlsx_bytes(lambda out: tables.annual_results(view, out))
+    data = xlsx_bytes(lambda out: tables.annual_results(view, out))
     return _download(data, _("%(organ)s-%(year)d年度考核结果.xlsx") % {
         "organ": view.annual.organ.name, "year": year}, XLSX)
 
@@ -104,24 +88,8 @@ def forms_zip(request: HttpRequest, organ: str, year: int) -> StreamingHttpRespo
     streamed while it is written."""
     actor = access.actor_for(request.user)
     found, section = selectors.batch_scope(actor, organ, request.GET.get("section", ""))
-    response = StreamingHttpResponse(stream_zip(files(found.code, year, section, actor)),
+    response = StreamingHttpResponse(stream_zip(files(found, year, section)),
                                      content_type="application/zip")
     name = f"{found.name}-{section.name if section else ''}-{year}.zip".replace("--", "-")
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
-
-
-def files(organ_code: str, year: int, section: Section | None,
-          actor: access.Actor) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    """(name in the zip, how to make it): each file is made only when the zip reaches it."""
-    organ = access.get_organ(actor, organ_code)
-    for document in selectors.batch(organ, year, section):
-        yield (f"{document.path}/{document.form.filename}.docx",
-               partial(docx.render, document.form))
-    if section is None:
-        view = annual_selectors.overview(annual_selectors.annual_year(organ, year))
-        yield (_("%(year)d年度考核结果.xlsx") % {"year": year},
-               partial(_xlsx_bytes, partial(tables.annual_results, view)))
-        for period in sorted(view.periods.values(), key=lambda p: p.quarter):
-            yield (f"{_quarter_name(period)}.xlsx",
-                   partial(_xlsx_bytes, partial(tables.quarter_results, period)))
