@@ -136,6 +136,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "quarter_results_xlsx": (PERIOD_TARGETS, {**ANNUAL_MATRIX}),
     "annual_results_xlsx": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "forms_zip": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_archive": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -161,7 +162,9 @@ ELSEWHERE = {
     "assessment_liaison", "period_open", "period_publish", "period_close", "leave_record",
     "liaison_answer", "follow_up_add", "follow_up_done", "task_add", "record_delete",
     # POST actions of the annual link: tests/annual/test_annual.py
-    "annual_decide", "annual_refusal", "annual_settings", "annual_announce",
+    "annual_decide", "annual_refusal", "annual_settings", "annual_announce", "annual_close",
+    "archive_correct",
+    "archive_download",  # one archived file (needs a closed year): tests/annual/test_archive.py
 }
 
 

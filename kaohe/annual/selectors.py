@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from kaohe.annual import rules
-from kaohe.annual.models import AnnualGrade, AnnualResult, AnnualYear
+from kaohe.annual.models import AnnualGrade, AnnualResult, AnnualYear, ArchivedFile
 from kaohe.assessments.models import DECIDED, Assessment
 from kaohe.org import access
 from kaohe.org.access import Actor
@@ -123,3 +123,21 @@ def annual_overview(actor: Actor, organ_code: str, year: int) -> Overview:
     result = overview(annual_year(organ, year))
     result.may_decide = access.may_run_annual(actor, organ) and not result.annual.is_closed
     return result
+
+
+def archive_list(actor: Actor, organ_code: str, year: int) -> tuple[AnnualYear,
+                                                                   list[ArchivedFile]]:
+    """The frozen materials of a closed year, each with its checksum, without the content."""
+    view = annual_overview(actor, organ_code, year)
+    files = (ArchivedFile.objects.filter(annual__organ=view.annual.organ, annual__year=year)
+             .defer("content").select_related("person", "person__section", "corrected_by")
+             .order_by("person__section__code", "person__personnel_no", "name", "version"))
+    return view.annual, list(files)
+
+
+def archived_file(actor: Actor, pk: int) -> ArchivedFile:
+    found = access.one_or_404(ArchivedFile.objects.filter(pk=pk).select_related(
+        "annual__organ"))
+    if not access.may_see_annual(actor, found.annual.organ):
+        raise Http404
+    return found

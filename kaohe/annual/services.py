@@ -25,12 +25,12 @@ SETTINGS = ["excellent_ratio", "excellent_rounding", "base_includes_undetermined
             "all_poor_incompetent", "announce_working_days"]
 
 
-def _office_only(organ: Organ, by: User) -> None:
+def office_only(organ: Organ, by: User) -> None:
     if not access.may_run_annual(access.actor_for(by), organ):
         raise NotAllowed(_("只有本机关办公室可以执行此操作。"), rule="§六")
 
 
-def _open_year(organ: Organ, year: int) -> AnnualYear:
+def open_year(organ: Organ, year: int) -> AnnualYear:
     """The year's row, created on first change and locked: one decision at a time."""
     AnnualYear.objects.get_or_create(organ=organ, year=year)
     annual = AnnualYear.objects.select_for_update().select_related("organ").get(
@@ -41,7 +41,7 @@ def _open_year(organ: Organ, year: int) -> AnnualYear:
     return annual
 
 
-def _reason(text: str, message: str, rule: str = RULE) -> str:
+def required_reason(text: str, message: str, rule: str = RULE) -> str:
     if not text or not text.strip():
         raise Invalid(message, rule=rule)
     return text.strip()
@@ -50,8 +50,8 @@ def _reason(text: str, message: str, rule: str = RULE) -> str:
 @transaction.atomic
 def settings_update(*, organ: Organ, year: int, by: User, **values: Any) -> AnnualYear:
     """Change the thresholds of the year (each is a setting, §九(三)–(四))."""
-    _office_only(organ, by)
-    annual = _open_year(organ, year)
+    office_only(organ, by)
+    annual = open_year(organ, year)
     unknown = set(values) - set(SETTINGS)
     if unknown:
         raise Invalid(_("未知的设置：%(names)s") % {"names": "、".join(sorted(unknown))}, rule=RULE)
@@ -82,8 +82,8 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
                   reason: str = "") -> AnnualResult:
     """Confirm the recommendation, or override it. A different grade needs a written reason;
     a grade that breaks a rule is allowed only with that reason and stays flagged."""
-    _office_only(organ, by)
-    annual = _open_year(organ, year)
+    office_only(organ, by)
+    annual = open_year(organ, year)
     if grade not in AnnualGrade.values:
         raise Invalid(_("年度等次须为优秀、称职、基本称职、不称职或不确定等次。"), rule=RULE)
     view = selectors.overview(annual)
@@ -98,7 +98,7 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
                 if r.decided_grade == AnnualGrade.EXCELLENT and r.person.pk != person.pk)
     broken = rules.broken_rules(row.rec, grade, excellent_taken=taken, limit=view.limit)
     if grade != row.rec.grade or broken:
-        reason = _reason(reason, _("与建议等次不同或不符合规则时，须写明理由。"))
+        reason = required_reason(reason, _("与建议等次不同或不符合规则时，须写明理由。"))
     result = _result(annual, person)
     previous = _snapshot(result)
     result.recommended = row.rec.grade
@@ -119,11 +119,11 @@ def refusal_record(*, organ: Organ, year: int, person: Person, refused: bool, no
                    by: User) -> AnnualResult:
     """§十(一): refusing to take part without good reason makes the year 不称职. The office
     records it (or withdraws it) with what happened; a decided grade must be decided again."""
-    _office_only(organ, by)
-    annual = _open_year(organ, year)
+    office_only(organ, by)
+    annual = open_year(organ, year)
     if person.organ_id != organ.pk:
         raise Invalid(_("只能登记本机关人员。"), rule="§十(一)")
-    note = _reason(note, _("请写明不参加考核的情况。"), "§十(一)")
+    note = required_reason(note, _("请写明不参加考核的情况。"), "§十(一)")
     result = _result(annual, person)
     previous = _snapshot(result)
     result.refused_to_take_part = refused
@@ -140,8 +140,8 @@ def refusal_record(*, organ: Organ, year: int, person: Person, refused: bool, no
 def announcement_set(*, organ: Organ, year: int, start: datetime.date,
                      by: User) -> AnnualYear:
     """The 公示 of the proposed 优秀: from `start` for the set number of working days."""
-    _office_only(organ, by)
-    annual = _open_year(organ, year)
+    office_only(organ, by)
+    annual = open_year(organ, year)
     if not is_workday(start):
         raise Invalid(_("公示开始日期须为工作日。"), rule=RULE)
     annual.announce_start = start

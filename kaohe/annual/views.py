@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
-from kaohe.annual import forms, selectors, services
+from kaohe.annual import archive, forms, selectors, services
 from kaohe.errors import NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Person
@@ -130,3 +131,42 @@ def announce(request: HttpRequest, organ: str, year: int) -> HttpResponse:
                   start=form.cleaned_data["start"]):
         return redirect(reverse("annual_announcement", args=[organ, year]))
     return _back(organ, year)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+    view = _overview(request, organ, year)
+    if _attempt(request, archive.year_close, organ=view.annual.organ, year=year):
+        messages.success(request, _("已归档。"))
+        return redirect(reverse("annual_archive", args=[organ, year]))
+    return _back(organ, year)
+
+
+@login_required
+def archive_list(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+    annual, files = selectors.archive_list(access.actor_for(request.user), organ, year)
+    actor = access.actor_for(request.user)
+    return render(request, "annual/archive.html", {
+        "annual": annual, "organ": annual.organ, "year": year, "files": files,
+        "may_correct": access.may_run_annual(actor, annual.organ)})
+
+
+@login_required
+def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.archived_file(access.actor_for(request.user), pk)
+    response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
+    response["Digest"] = f"sha-256={found.sha256}"
+    return response
+
+
+@login_required
+@require_POST
+def archive_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.archived_file(access.actor_for(request.user), pk)
+    upload = request.FILES.get("file")
+    if _attempt(request, archive.archive_correct, archived=found,
+                content=upload.read() if upload else b"", reason=request.POST.get("reason", "")):
+        messages.success(request, _("已登记更正，原文件保留。"))
+    return redirect(reverse("annual_archive", args=[found.annual.organ.code, found.annual.year]))

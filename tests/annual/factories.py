@@ -11,7 +11,8 @@ from kaohe.plans.services import plan_for
 from tests.personas import World
 
 YEAR = 2024
-ASSESSED = ["staff", "colleague", "chief", "other_chief", "other_staff", "office"]
+ASSESSED: list[str] = [
+    "staff", "colleague", "chief", "other_chief", "other_staff", "office"]
 
 
 def run_year(world: World, grades: dict[str, list[str | None]], *, first: int = 1,

@@ -208,3 +208,21 @@ def test_query_budget(world: World, client_for: Callable[[str | None], Client], 
                    category=Category.STAFF, state=State.ACKNOWLEDGED, grade="好")
         for period in periods.values() for person in newcomers)
     assert count() == few
+
+
+def test_announcement_of_proposed_excellent(world: World,
+                                            client_for: Callable[[str | None], Client]) -> None:
+    periods = run_year(world, {"staff": ["好", "好", "较好", "好"],
+                               "colleague": ["好", "较好", "好", "好"]})
+    client = client_for("office")
+    assert "公示尚未发布" in client.get(f"/annual/organ/{YEAR}/announcement/").content.decode()
+    decide(world, "colleague", AnnualGrade.EXCELLENT, "考核委员会研究确定")
+    response = client.post(f"/annual/organ/{YEAR}/announce/", {"start": "2024-12-16"})
+    assert response["Location"] == f"/annual/organ/{YEAR}/announcement/"
+    page = client.get(response["Location"]).content.decode()
+    assert "2024-12-16 至 2024-12-20" in page
+    rows = page.split('data-testid="announcement"')[1]
+    assert "Colleague" in rows and "<td>好</td><td>较好</td><td>好</td><td>好</td>" in rows
+    assert "Staff" not in rows  # tied and not chosen: not proposed
+    year_page = client.get(f"/annual/organ/{YEAR}/").content.decode()
+    assert f"/periods/{periods[1].pk}/published/" in year_page  # the quarter's 好 list
