@@ -226,3 +226,15 @@ def test_announcement_of_proposed_excellent(world: World,
     assert "Staff" not in rows  # tied and not chosen: not proposed
     year_page = client.get(f"/annual/organ/{YEAR}/").content.decode()
     assert f"/periods/{periods[1].pk}/published/" in year_page  # the quarter's 好 list
+
+
+def test_admin_attendance_and_form_texts_are_the_offices(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    run_year(world, {})
+    result = decide(world, "staff", AnnualGrade.COMPETENT)
+    office = client_for("office")
+    assert office.get("/admin/annual/quarterattendance/add/").status_code == 200
+    page = office.get(f"/admin/annual/annualresult/{result.pk}/change/").content.decode()
+    assert 'name="training"' in page and 'name="grade"' not in page  # grades: the page only
+    listing = client_for("sysadmin").get("/admin/annual/annualresult/").content.decode()
+    assert "Staff" not in listing  # grades are not the system administrator's (三员分立)
