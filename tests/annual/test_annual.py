@@ -238,3 +238,24 @@ def test_admin_attendance_and_form_texts_are_the_offices(
     assert 'name="training"' in page and 'name="grade"' not in page  # grades: the page only
     listing = client_for("sysadmin").get("/admin/annual/annualresult/").content.decode()
     assert "Staff" not in listing  # grades are not the system administrator's (三员分立)
+
+
+def test_settings_page_and_announcement_length(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    run_year(world, {"staff": ["好", "较好", "较好", "较好"]})
+    client = client_for("office")
+    form = {"excellent_ratio": "0.25", "excellent_rounding": "nearest",
+            "base_includes_undetermined": "on", "excellent_good_share": "0.25",
+            "excellent_min_good": "1", "lower_share": "0.5", "all_poor_incompetent": "on",
+            "announce_working_days": "3"}
+    client.post(f"/annual/organ/{YEAR}/settings/", form)
+    view = overview(world)
+    assert view.limit == 2  # 6 × 25 % = 1.5 → 2 rounding to the nearest
+    assert next(r for r in view.rows if r.person.personnel_no == "P-staff").rec.eligible
+    annual = services.announcement_set(organ=world.organ, year=YEAR,
+                                       start=datetime.date(2024, 12, 16), by=world.users["office"])
+    assert annual.announce_end == datetime.date(2024, 12, 18)
+    response = client.post(f"/annual/organ/{YEAR}/settings/",
+                           {**form, "excellent_ratio": "0.3"}, follow=True)
+    assert "25" in response.content.decode() and overview(world).annual.excellent_ratio == \
+        Decimal("0.25")
