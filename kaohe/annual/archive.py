@@ -75,10 +75,8 @@ def year_close(*, organ: Organ, year: int, by: User) -> AnnualYear:
                       rule=RULE, code="unfinished")
     files = []
     for document in documents.batch(organ, year, None):
-        person = next(row.person for row in view.rows
-                      if document.path.endswith(row.person.personnel_no))
-        files.append(_file(annual, person, f"{document.form.filename}.docx",
-                           docx.render(document.form)))
+        name = f"{documents.safe_name(document.form.filename)}.docx"
+        files.append(_file(annual, document.person, name, docx.render(document.form)))
     for row in view.rows:
         record = json.dumps(decisions_of(row.person, annual), ensure_ascii=False, indent=1)
         files.append(_file(annual, row.person, _("考核决定记录-%(name)s-%(year)d年度.json") % {

@@ -60,7 +60,7 @@ def files(organ: Organ, year: int,
     """(name in the zip, how to make it): each file is made only when the zip reaches it.
     The caller has checked that the user may have them (kaohe/documents/selectors.py)."""
     for document in selectors.batch(organ, year, section):
-        yield (f"{document.path}/{document.form.filename}.docx",
+        yield (f"{document.path}/{selectors.safe_name(document.form.filename)}.docx",
                partial(docx.render, document.form))
     if section is None:
         view = annual_selectors.overview(annual_selectors.annual_year(organ, year))

@@ -71,8 +71,14 @@ def batch_scope(actor: Actor, organ_code: str, section_code: str = "") -> tuple[
 
 @dataclass
 class Document:
-    path: str
+    person: Person
+    path: str  # the person's folder in a zip
     form: OfficialForm
+
+
+def safe_name(name: str) -> str:
+    """A name usable as one folder of a zip on every system."""
+    return "".join("_" if c in '/\\:*?"<>|' else c for c in name).strip() or "_"
 
 
 def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document]:
@@ -92,12 +98,13 @@ def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document
     for transition in Transition.objects.filter(assessment__in=assessments).order_by("at", "id"):
         history.setdefault(transition.assessment_id, []).append(transition)
     for row in rows:
-        folder = f"{row.person.section.name if row.person.section else ''}/" \
-                 f"{row.person.name}-{row.person.personnel_no}"
-        yield Document(folder, content.annual_form(row, view))
+        person = row.person
+        folder = (f"{safe_name(person.section.name if person.section else '')}/"
+                  f"{safe_name(f'{person.name}-{person.personnel_no}')}")
+        yield Document(person, folder, content.annual_form(row, view))
         for a in row.assessments.values():
-            yield Document(folder, _quarterly(a, leaves, attendance, history))
-        yield Document(folder, content.record_book(row.person, year))
+            yield Document(person, folder, _quarterly(a, leaves, attendance, history))
+        yield Document(person, folder, content.record_book(person, year))
 
 
 def _quarterly(a: Assessment, leaves: dict[int, list[Leave]],

@@ -105,3 +105,27 @@ def test_archive_pages(world: World, client_for: Callable[[str | None], Client])
     assert client_for("principal").post(f"/annual/archive/{first.pk}/correct/", {
         "file": SimpleUploadedFile("a.docx", b"x"), "reason": "r"}).status_code == 403
     assert client_for("chief").get(f"/annual/archive/{first.pk}/").status_code == 404
+
+
+def test_archive_list_query_budget(world: World,
+                                   client_for: Callable[[str | None], Client]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run_year(world, {})
+    decide_all(world)
+    close(world)
+    client = client_for("office")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/annual/organ/{YEAR}/archive/").status_code == 200
+        return len(captured)
+
+    few = count()
+    first = ArchivedFile.objects.first()
+    assert first is not None
+    for _ in range(20):
+        archive.archive_correct(archived=first, content=b"v", reason="更正",
+                                by=world.users["office"])
+    assert count() == few
