@@ -58,7 +58,7 @@ run_app() {
 
 run_tests() {
   install_app "[dev]"
-  apt_install chromium chromium-driver fonts-noto-cjk gettext slapd ldap-utils
+  apt_install chromium chromium-driver fonts-noto-cjk gettext slapd ldap-utils libreoffice-writer-nogui poppler-utils
   ensure_postgres
   local pg_url=${KAOHE_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kaohe_ci}
   export KAOHE_VAR_DIR=${KAOHE_VAR_DIR:-$PWD/var/test}

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "kaohe.assessments",
     "kaohe.audit",
     "kaohe.appeals",
+    "kaohe.annual",
+    "kaohe.documents",
     "kaohe.web",
     "kaohe.api",
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("kaohe.records.urls")),
     path("", include("kaohe.audit.urls")),
     path("", include("kaohe.accounts.urls")),
+    path("", include("kaohe.annual.urls")),
+    path("", include("kaohe.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -95,6 +95,28 @@ APPEAL_MATRIX = {
     "office":         "200 200 200 404",
     "outsider":       "404 404 404 200",
 }
+# The annual link of the whole organ: its office and principal, and the organization department.
+ANNUAL_TARGETS = ["annual:organ", "annual:other"]
+# A person's official forms: whoever sees the person's grades (never the system administrator).
+FORM_TARGETS = ["form:staff", "form:colleague", "form:other_staff", "form:outsider"]
+FORM_MATRIX = {
+    "staff":          "200 404 404 404",
+    "colleague":      "404 200 404 404",
+    "chief":          "200 200 404 404",
+    "other_chief":    "404 404 200 404",
+    "other_staff":    "404 404 200 404",
+    "leader":         "200 200 404 404",
+    "other_leader":   "404 404 200 404",
+    "principal":      "200 200 200 404",
+    "office":         "200 200 200 404",
+    "org_department": "200 200 200 404",
+    "outsider":       "404 404 404 200",
+    "sysadmin":       "404 404 404 404",
+    "secadmin":       "404 404 404 404",
+    "auditadmin":     "404 404 404 404",
+}
+ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
+                 for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
@@ -130,6 +152,18 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "otp_enrol": ([""], SIGNED_IN_ANY),
     "otp_verify": ([""], TO_ENROLMENT),
     "security_overview": ([""], SECURITY_ONLY),
+    "annual_page": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_announcement": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "quarterly_form_html": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "quarterly_form_docx": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "annual_form_html": (FORM_TARGETS, FORM_MATRIX),
+    "annual_form_docx": (FORM_TARGETS, FORM_MATRIX),
+    "record_book_html": (FORM_TARGETS, FORM_MATRIX),
+    "record_book_docx": (FORM_TARGETS, FORM_MATRIX),
+    "quarter_results_xlsx": (PERIOD_TARGETS, {**ANNUAL_MATRIX}),
+    "annual_results_xlsx": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "forms_zip": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_archive": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),
@@ -145,10 +179,14 @@ API = {
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
     "/appeals": ([""], SIGNED_IN_ANY),
     "/appeals/{appeal_id}": (APPEAL_TARGETS, APPEAL_MATRIX),
+    "/annual/{organ}/{year}": (ANNUAL_TARGETS, ANNUAL_MATRIX),
 }
 # Routes outside this matrix: the changes (POST), in the write matrix of
 # tests/security/test_write_matrix.py, and the public ones (login, logout, language).
-ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES
+ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES | {
+    # One archived file and its correction need a closed year: tests/annual/test_archive.py
+    "archive_download", "archive_correct",
+}
 
 
 def path_args(world: World, target: str) -> list[str]:
@@ -163,6 +201,10 @@ def path_args(world: World, target: str) -> list[str]:
         return [str(world.periods[key].pk)]
     if kind == "appeal":
         return [str(_appeal(world, key).pk)]
+    if kind == "annual":
+        return [key, "2025"]
+    if kind == "form":
+        return [world.people[key].personnel_no, "2025"]
     if target in SECTION_TARGETS:
         organ, _, code = target.rpartition(":")
         return [organ or "organ", code]

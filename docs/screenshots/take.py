@@ -1,6 +1,10 @@
 """Retake the screenshots of docs/screenshots against a running demo (`./kaohe.sh run`).
 
     .venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]
+
+The annual page and the printable form need a year of quarters: run `kaohe demo-year` first.
+The .docx renderings (form-*-docx.png) come from LibreOffice and pdftoppm instead:
+    soffice --headless --convert-to pdf FORM.docx && pdftoppm -r 80 -png -singlefile FORM.pdf NAME
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ SHOTS = [  # (file, login, path, viewport width)
     ("home-chief.png", "zhenghf", "/", 1100),
     ("organ-principal.png", "zhoujg", "/organs/qc-sthjj/", 1100),
     ("home-staff-phone.png", "fengx", "/", 390),
+    ("annual-office.png", "zhaowj", "/annual/qc-sthjj/2025/", 1400),
+    ("form-annual-print.png", "fengx", "/documents/annual/QC0202/2025/", 900),
 ]
 
 

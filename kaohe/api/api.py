@@ -20,6 +20,7 @@ from ninja.security import HttpBearer
 from kaohe import limits
 from kaohe.accounts.models import ApiToken, hash_token
 from kaohe.api import hardening, schemas
+from kaohe.api.annual import router as annual_router
 from kaohe.api.appeals import router as appeals_router
 from kaohe.api.assessments import router as assessments_router
 from kaohe.errors import Refused
@@ -154,3 +155,4 @@ def person_detail(request: HttpRequest, personnel_no: str) -> schemas.Person:
 
 api.add_router("/", assessments_router)
 api.add_router("/", appeals_router)
+api.add_router("/", annual_router)

@@ -45,6 +45,10 @@ TRACKED: dict[str, frozenset[str]] = {
     "workdays.calendarday": frozenset(),
     "appeals.appeal": frozenset(),
     "appeals.opinion": frozenset(),
+    "annual.annualyear": frozenset(),
+    "annual.annualresult": frozenset(),
+    "annual.quarterattendance": frozenset(),
+    "annual.archivedfile": frozenset({"content"}),
 }
 # Bookkeeping that changes on its own and says nothing about anyone's decisions.
 IGNORED_FIELDS = frozenset({"last_login", "last_used", "last_t", "drift", "last_used_at",

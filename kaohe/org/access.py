@@ -295,3 +295,21 @@ def appeals_handled(actor: Actor, via: str = "") -> Q:
 def may_list_appeals_to_handle(actor: Actor) -> bool:
     """Whether the appeals page shows the organ's appeals (the office) or only one's own."""
     return bool(actor.office_organ_ids)
+# --- the annual link (§九(三)–(四)) and the official documents --------------------------------
+
+def may_see_annual(actor: Actor, organ: Organ) -> bool:
+    """The year's recommendations of the whole organ: its office and principal, and the
+    organization department it files with (read-only)."""
+    return organ.id in actor.whole_organ_ids or organ.id in actor.department_organ_ids
+
+
+def may_run_annual(actor: Actor, organ: Organ) -> bool:
+    """Confirm or override recommendations, settings, 公示, closing and archive: the office."""
+    return organ.id in actor.office_organ_ids
+
+
+def may_see_forms_of(actor: Actor, person: Person) -> bool:
+    """A person's official forms carry grades: whoever sees the person and may see grades
+    (the person, their chief and leader in charge, the principal, the office, the
+    organization department); never the system administrator (三员分立)."""
+    return may_see_grades(actor) and visible_people(actor).filter(pk=person.pk).exists()

@@ -48,6 +48,7 @@ from kaohe.org.models import (
     OrgDepartment,
     Person,
     Section,
+    Sex,
 )
 
 M = TypeVar("M", bound=Model)
@@ -61,7 +62,7 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "people": (
         "id", "name", "username", "category", "section", "title", "rank", "frontline",
         "principal", "oversees", "active", "password", "must_change_password", "since",
-        "transferred_on",
+        "transferred_on", "sex", "birth_month", "political_status", "in_post_since", "work",
     ),
     "assignments": ("person", "kind", "organ", "section", "start", "end", "note"),
     "office": ("person",),
@@ -70,7 +71,8 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SHEET_ORDER = ("file", "organ", *SHEET_COLUMNS)
 BOOL_KEYS = frozenset({"frontline", "principal", "active", "must_change_password"})
-DATE_KEYS = frozenset({"since", "transferred_on", "start", "end"})
+DATE_KEYS = frozenset({"since", "transferred_on", "start", "end", "in_post_since"})
+BIRTH_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
 TRUE_WORDS = frozenset({"true", "yes", "1", "是"})
 FALSE_WORDS = frozenset({"false", "no", "0", "否"})
@@ -529,6 +531,11 @@ class _PersonRow:
     since: datetime.date | None
     transferred_on: datetime.date | None
     assignments: list[_AssignmentRow]
+    sex: str = ""
+    birth_month: str = ""
+    political_status: str = ""
+    in_post_since: datetime.date | None = None
+    work: str = ""
 
 
 @dataclass
@@ -768,7 +775,32 @@ def _parse_person(
             for record, record_where, _i in _records(item, ("people", index, "assignments"),
                                                      locations, problems)
         ],
+        **_header_fields(fields),
     )
+
+
+def _header_fields(fields: _Fields) -> dict[str, Any]:
+    """The fields of the annual form's header (性别、出生年月、政治面貌、任现职时间、工作)."""
+    sex = fields.text("sex")
+    if sex and sex not in Sex.values:
+        fields.report("sex", _("性别应为“男”或“女”，这里是“%(value)s”") % {"value": sex})
+        sex = ""
+    birth_month = fields.given("birth_month")
+    if isinstance(birth_month, datetime.date):
+        birth_month = birth_month.strftime("%Y-%m")
+    birth_month = "" if birth_month is None else str(birth_month)
+    if birth_month and not BIRTH_MONTH.match(birth_month):
+        fields.report("birth_month", _("出生年月“%(value)s”无效，应为 YYYY-MM") % {
+            "value": birth_month})
+        birth_month = ""
+    return {
+        "sex": sex,
+        "birth_month": birth_month,
+        "political_status": fields.text("political_status",
+                                        _max_length(Person, "political_status")),
+        "in_post_since": fields.day("in_post_since"),
+        "work": fields.text("work", _max_length(Person, "work")),
+    }
 
 
 def _parse_username(fields: _Fields) -> str:
@@ -1307,7 +1339,9 @@ class _Applier:
             "name": row.name, "organ_id": self.organ.pk, "section_id": self.section_id(row.section),
             "category": row.category, "title": row.title, "rank": row.rank,
             "frontline": default_frontline if row.frontline is None else row.frontline,
-            "active": row.active,
+            "active": row.active, "sex": row.sex, "birth_month": row.birth_month,
+            "political_status": row.political_status, "in_post_since": row.in_post_since,
+            "work": row.work,
         }
         if user is not None:
             values["user_id"] = user.pk

@@ -89,6 +89,11 @@ class Category(models.TextChoices):
 ASSESSED_CATEGORIES = (Category.CHIEF, Category.STAFF)
 
 
+class Sex(models.TextChoices):
+    MALE = "男", _("男")
+    FEMALE = "女", _("女")
+
+
 class Person(models.Model):
     """A person employed by an organ (their home organ). `personnel_no` is the stable key."""
 
@@ -107,6 +112,13 @@ class Person(models.Model):
     rank = models.CharField(_("职级"), max_length=100, blank=True)
     frontline = models.BooleanField(_("基层一线或艰苦岗位"), default=False)
     active = models.BooleanField(_("在职"), default=True)
+    # The header of the 公务员年度考核登记表 (the form that goes into the personnel file).
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_month = models.CharField(_("出生年月"), max_length=7, blank=True,
+                                   help_text=_("YYYY-MM"))
+    political_status = models.CharField(_("政治面貌"), max_length=50, blank=True)
+    in_post_since = models.DateField(_("任现职时间"), null=True, blank=True)
+    work = models.CharField(_("从事或分管工作"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("人员")

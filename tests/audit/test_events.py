@@ -142,3 +142,12 @@ def test_a_second_factor_is_recorded_without_its_key(world: World) -> None:
     device.last_t = 12345
     device.save()
     assert events(action="update", object_type="otp_totp.totpdevice") == []
+
+
+def test_a_download_is_recorded_as_an_export(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    period = world.periods["organ"]
+    response = client_for("office").get(reverse("quarter_results_xlsx", args=[period.pk]))
+    assert response.status_code == 200
+    export = events(action="export")[-1]
+    assert export.username == "office" and export.object_repr.endswith(".xlsx")

@@ -602,3 +602,21 @@ def test_command_writes_the_xlsx_form_of_the_example(tmp_path: Path) -> None:
 
     assert result.counts["person"].created == 12
     assert load_file(form)["people"][1]["oversees"] == ["bgs", "ghk"]
+
+
+def test_annual_form_header_fields(example: dict[str, Any], tmp_path: Path) -> None:
+    """性别、出生年月、政治面貌、任现职时间、从事工作: the header of the annual form, from JSON
+    and from XLSX (where the month of birth may be a date cell)."""
+    import_organ(example, today=TODAY)
+    person = Person.objects.get(personnel_no="D0005")
+    assert (person.sex, person.birth_month, person.political_status, person.in_post_since,
+            person.work) == ("男", "1996-03", "中共党员", datetime.date(2023, 8, 1), "文电、会务")
+    person_row(example, "D0005")["birth_month"] = datetime.date(1996, 4, 1)
+    form = tmp_path / "organ.xlsx"
+    write_xlsx(form, example)
+    import_file(form, today=TODAY)
+    assert Person.objects.get(personnel_no="D0005").birth_month == "1996-04"
+    person_row(example, "D0005").update(sex="M", birth_month="1996-13")
+    found = messages(refusal(example))
+    assert any("性别应为“男”或“女”" in m for m in found)
+    assert any("出生年月“1996-13”无效" in m for m in found)

@@ -144,6 +144,11 @@ APPEAL_HANDLE = {
     "office":      "ok  ok  ok  404",
     "outsider":    "404 404 404 403",
 }
+# The annual link (§九(三)): the office of the organ decides; the principal and the
+# organization department see the year but may not change it.
+YEARS = ["annual:organ", "annual:other"]
+ANNUAL = {**dict.fromkeys(PERSONAS, "404 404"), "principal": "403 404",
+          "org_department": "403 404", "office": "ok  404"}
 SIGNED_IN = dict.fromkeys(PERSONAS, "ok")
 
 
@@ -182,6 +187,15 @@ def _leave(world: World, target: str) -> dict[str, Any]:
             "start": "2025-07-01", "end": "2025-07-02"}
 
 
+def _annual_settings(_world: World, _target: str) -> dict[str, Any]:
+    """The settings form as the office sends it: every field with its default."""
+    from kaohe.annual.forms import SettingsForm
+
+    form = SettingsForm()
+    return {name: field.initial if field.initial is not None else "" for name, field in
+            form.fields.items()}
+
+
 # page route → (targets, POST body, matrix). Targets are given to the URL, except for the
 # routes whose body names the target (leave).
 WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
@@ -211,6 +225,11 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "appeal_file": (ASSESSMENTS, _fixed(text="对等次有异议"), APPEAL_FILE),
     "appeal_opinion": (APPEALS, _fixed(given_by="考核委员会", text="维持"), APPEAL_HANDLE),
     "appeal_decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"), APPEAL_HANDLE),
+    "annual_decide": (YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
+    "annual_refusal": (YEARS, _fixed(person="P-staff", refused="on", note="拒不参加"), ANNUAL),
+    "annual_settings": (YEARS, _annual_settings, ANNUAL),
+    "annual_announce": (YEARS, _fixed(start="2026-01-05"), ANNUAL),
+    "annual_close": (YEARS, _none, ANNUAL),
     "audit_verify": ([""], _none, _alone("auditadmin")),
     "security_unlock": ([""], _fixed(username="staff"), _alone("secadmin")),
     "security_force_password": ([""], _fixed(username="staff"), _alone("secadmin")),
@@ -245,6 +264,8 @@ WRITE_API: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "POST /leave": (["body:" + p for p in PEOPLE], _leave, LEAVE),
     "POST /assessments/{assessment_id}/appeals": (
         ASSESSMENTS, _fixed(text="对等次有异议"), APPEAL_FILE),
+    "POST /annual/{organ}/{year}/decisions": (
+        YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
     "POST /appeals/{appeal_id}/opinions": (APPEALS, _fixed(given_by="考核委员会", text="维持"),
                                            APPEAL_HANDLE),
     "POST /appeals/{appeal_id}/decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"),
@@ -286,6 +307,8 @@ def url_args(world: World, target: str, objects: dict[str, int]) -> list[str]:
         return [str(world.periods[key].pk)]
     if kind == "appeal":
         return [str(_appeal(world, key).pk)]
+    if kind == "annual":
+        return [key, "2025"]
     if target in objects:
         return [str(objects[target])]
     return [world.people[target].personnel_no]

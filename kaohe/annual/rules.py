@@ -1,0 +1,210 @@
+"""The rules that turn a person's quarters into a recommended annual grade (§九(三)–(四),
+§十(一)). Pure functions over plain data: no database, so that every rule and every setting is
+tested directly. The thresholds come from the organ's AnnualYear settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaohe.annual.models import AnnualGrade
+from kaohe.plans.models import Grade
+
+RULE_EXCELLENT = "§九(三)"
+RULE_LOWER = "§九(四)"
+RULE_REFUSAL = "§十(一)"
+RULE_UNDETERMINED = "§十(三)"
+LOWER = (Grade.AVERAGE, Grade.POOR)
+
+# Codes of the rules an override can break, kept on the result and shown in reports.
+BROKEN = {
+    "not_eligible": gettext_lazy("不符合优秀条件：“好”次数较多且没有“一般”“较差”（§九(三)）"),
+    "over_ratio": gettext_lazy("超过优秀比例（§九(三)）"),
+    "lower_majority": gettext_lazy(
+        "“一般”“较差”超过半数的季度，原则上应为基本称职或不称职（§九(四)）"),
+    "refused": gettext_lazy("无正当理由不参加考核，应为不称职（§十(一)）"),
+    "has_grades": gettext_lazy("有确定等次的季度，不属于不确定等次（§十(三)）"),
+}
+
+
+class Thresholds(Protocol):
+    """What the rules read from AnnualYear (a protocol, so tests may pass plain objects)."""
+
+    excellent_good_share: Decimal
+    excellent_min_good: int
+    lower_share: Decimal
+    all_poor_incompetent: bool
+    base_includes_undetermined: bool
+
+    def excellent_limit(self, participants: int) -> int: ...
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """One quarter of one person: `grade` is empty while undecided or when not determined."""
+
+    quarter: int
+    grade: str = ""
+    determined: bool = True
+    decided: bool = True
+    score: Decimal | None = None
+
+
+@dataclass
+class Recommendation:
+    key: str  # the person's personnel number
+    quarters: dict[int, Quarter]
+    refused: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    undetermined: int = 0
+    pending: int = 0
+    eligible: bool = False
+    priority: bool = False
+    lower: bool = False
+    all_poor: bool = False
+    rank: int | None = None
+    tie: bool = False
+    grade: str = ""
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def taking_part(self) -> int:
+        return len(self.quarters)
+
+    @property
+    def graded(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def average_score(self) -> Decimal:
+        scores = [q.score for q in self.quarters.values() if q.score is not None and q.grade]
+        return sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0)
+
+    def ranking_key(self) -> tuple[bool, int, Decimal]:
+        """Priority (好 every quarter) first, then more 好, then the average composite score."""
+        return (self.priority, self.counts[Grade.GOOD], self.average_score)
+
+    def line(self) -> str:
+        """平时考核情况：好x次，较好x次，一般x次，较差x次 — the line of the annual form."""
+        return _("好%(good)d次，较好%(fair)d次，一般%(average)d次，较差%(poor)d次") % {
+            "good": self.counts[Grade.GOOD], "fair": self.counts[Grade.FAIRLY_GOOD],
+            "average": self.counts[Grade.AVERAGE], "poor": self.counts[Grade.POOR]}
+
+
+def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
+             refused: bool = False) -> Recommendation:
+    """Everything that follows from one person's own quarters (not yet the ratio)."""
+    rec = Recommendation(key=key, quarters={q.quarter: q for q in quarters}, refused=refused)
+    rec.counts = {g: sum(1 for q in quarters if q.grade == g) for g in Grade.values}
+    rec.undetermined = sum(1 for q in quarters if q.decided and not q.determined)
+    rec.pending = sum(1 for q in quarters if not q.decided)
+    lower = sum(rec.counts[g] for g in LOWER)
+    good = rec.counts[Grade.GOOD]
+    rec.all_poor = (settings.all_poor_incompetent and rec.taking_part > 0
+                    and rec.counts[Grade.POOR] == rec.taking_part)
+    rec.lower = lower > settings.lower_share * rec.taking_part
+    rec.eligible = (not refused and lower == 0 and good > 0 and good >= settings.excellent_min_good
+                    and good >= settings.excellent_good_share * rec.graded)
+    rec.priority = rec.eligible and good == rec.taking_part
+    if rec.pending:
+        rec.rules.append(_("有 %(n)d 个季度尚未审定，建议等次可能变化") % {"n": rec.pending})
+    if refused:
+        rec.grade = AnnualGrade.INCOMPETENT
+        rec.rules.append(_("无正当理由不参加考核 → 不称职（§十(一)）"))
+    elif rec.graded == 0:
+        rec.grade = AnnualGrade.UNDETERMINED
+        rec.rules.append(_("全年没有确定等次的季度 → 不确定等次（§十(三)）"))
+    elif rec.all_poor:
+        rec.grade = AnnualGrade.INCOMPETENT
+        rec.rules.append(_("每个季度均为“较差” → 可直接确定为不称职（§九(四)）"))
+    elif rec.lower:
+        rec.grade = AnnualGrade.BASIC
+        rec.rules.append(_(
+            "“一般”“较差”共 %(lower)d 次，超过参加的 %(quarters)d 个季度的 %(share)s → "
+            "原则上基本称职或不称职（§九(四)）") % {
+                "lower": lower, "quarters": rec.taking_part,
+                "share": _percent(settings.lower_share)})
+    else:
+        rec.grade = AnnualGrade.COMPETENT
+        rec.rules.append(_excellent_reason(rec, settings, good, lower))
+    return rec
+
+
+def _excellent_reason(rec: Recommendation, settings: Thresholds, good: int, lower: int) -> str:
+    if rec.priority:
+        return str(_("每个季度均为“好” → 优先评为优秀（§九(三)）"))
+    if rec.eligible:
+        return str(_("“好” %(good)d 次，达到确定等次季度的 %(share)s，且无“一般”“较差” → "
+                     "可评为优秀（§九(三)）") % {
+                         "good": good, "share": _percent(settings.excellent_good_share)})
+    if lower:
+        return str(_("有“一般”或“较差” → 不能评为优秀（§九(三)）"))
+    return str(_("“好” %(good)d 次，未达到确定等次季度的 %(share)s（至少 %(min)d 次） → "
+                 "不能评为优秀（§九(三)）") % {
+                     "good": good, "share": _percent(settings.excellent_good_share),
+                     "min": settings.excellent_min_good})
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}%"
+
+
+def participants(recs: list[Recommendation], settings: Thresholds) -> int:
+    """The base of the 优秀 ratio: those taking part in the year (§九(三))."""
+    return sum(1 for r in recs if settings.base_includes_undetermined or r.graded > 0)
+
+
+def rank(recs: list[Recommendation], settings: Thresholds) -> int:
+    """Rank the eligible candidates and recommend 优秀 within the ratio. A group tied at the
+    line gets no automatic place: the committee decides among them. Returns the limit."""
+    limit = settings.excellent_limit(participants(recs, settings))
+    candidates = sorted((r for r in recs if r.eligible and r.grade == AnnualGrade.COMPETENT),
+                        key=lambda r: r.key)
+    candidates.sort(key=lambda r: r.ranking_key(), reverse=True)  # stable: ties by number
+    position = 0
+    while position < len(candidates):
+        group = [r for r in candidates[position:]
+                 if r.ranking_key() == candidates[position].ranking_key()]
+        for r in group:
+            r.rank = position + 1
+        if position + len(group) <= limit:
+            for r in group:
+                r.grade = AnnualGrade.EXCELLENT
+                r.rules.append(_("排名第 %(rank)d，在优秀名额 %(limit)d 名之内") % {
+                    "rank": r.rank, "limit": limit})
+        elif position < limit:
+            for r in group:
+                r.tie = True
+                r.rules.append(_(
+                    "与另外 %(others)d 人并列第 %(rank)d，只剩 %(left)d 个优秀名额 → "
+                    "由考核委员会研究确定") % {
+                        "others": len(group) - 1, "rank": r.rank, "left": limit - position})
+        else:
+            for r in group:
+                r.rules.append(_("排名第 %(rank)d，超出优秀名额 %(limit)d 名") % {
+                    "rank": r.rank, "limit": limit})
+        position += len(group)
+    return limit
+
+
+def broken_rules(rec: Recommendation, grade: str, *, excellent_taken: int,
+                 limit: int) -> list[str]:
+    """The rules a decided grade breaks (codes of BROKEN); `excellent_taken` counts the other
+    people already decided 优秀."""
+    broken = []
+    if grade == AnnualGrade.EXCELLENT:
+        if not rec.eligible:
+            broken.append("not_eligible")
+        if excellent_taken + 1 > limit:
+            broken.append("over_ratio")
+    if grade in (AnnualGrade.EXCELLENT, AnnualGrade.COMPETENT) and (rec.lower or rec.all_poor):
+        broken.append("lower_majority")
+    if rec.refused and grade != AnnualGrade.INCOMPETENT:
+        broken.append("refused")
+    if grade == AnnualGrade.UNDETERMINED and rec.graded > 0:
+        broken.append("has_grades")
+    return broken

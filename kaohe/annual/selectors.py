@@ -1,0 +1,143 @@
+"""Reads of the annual link, restricted through kaohe.org.access. The overview is built in a
+fixed number of queries whatever the number of people (query budget)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from kaohe.annual import rules
+from kaohe.annual.models import AnnualGrade, AnnualResult, AnnualYear, ArchivedFile
+from kaohe.assessments.models import DECIDED, Assessment
+from kaohe.org import access
+from kaohe.org.access import Actor
+from kaohe.org.models import Organ, Person
+from kaohe.plans.models import Period
+
+
+@dataclass
+class Row:
+    person: Person
+    rec: rules.Recommendation
+    result: AnnualResult | None
+    assessments: dict[int, Assessment]
+
+    @property
+    def decided_grade(self) -> str:
+        return self.result.grade if self.result and self.result.grade else ""
+
+    @property
+    def final_grade(self) -> str:
+        """The decided grade, or the recommendation while the office has not decided."""
+        return self.decided_grade or self.rec.grade
+
+    @property
+    def broken(self) -> list[str]:
+        return [str(rules.BROKEN[code]) for code in (self.result.broken_rules
+                                                      if self.result else [])]
+
+
+@dataclass
+class Overview:
+    annual: AnnualYear
+    periods: dict[int, Period]
+    rows: list[Row]
+    limit: int
+    participants: int
+    may_decide: bool = False
+    quarters: list[int] = field(default_factory=lambda: [1, 2, 3, 4])
+
+    @property
+    def candidates(self) -> list[Row]:
+        ranked = [row for row in self.rows if row.rec.rank is not None]
+        return sorted(ranked, key=lambda row: (row.rec.rank or 0, row.person.personnel_no))
+
+    @property
+    def excellent_decided(self) -> int:
+        return sum(1 for row in self.rows if row.decided_grade == AnnualGrade.EXCELLENT)
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for row in self.rows if not row.decided_grade)
+
+    def row_of(self, person: Person) -> Row:
+        for row in self.rows:
+            if row.person.pk == person.pk:
+                return row
+        raise Http404
+
+
+def annual_year(organ: Organ, year: int) -> AnnualYear:
+    """The organ's settings for the year; the defaults (unsaved) until the office saves any."""
+    return (AnnualYear.objects.filter(organ=organ, year=year).first()
+            or AnnualYear(organ=organ, year=year))
+
+
+def quarter_of(assessment: Assessment) -> rules.Quarter:
+    decided = assessment.state in DECIDED
+    determined = assessment.grade_determined
+    return rules.Quarter(
+        quarter=assessment.period.quarter,
+        grade=assessment.grade if decided and determined else "",
+        determined=determined, decided=decided, score=assessment.composite_score)
+
+
+def overview(annual: AnnualYear, *, people: list[int] | None = None) -> Overview:
+    """Every person assessed by the organ in the year, with their quarters and the
+    recommendation. The ratio is always computed on the whole organ; `people` only narrows
+    the rows returned (for one person's forms)."""
+    periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
+    found = (Assessment.objects.filter(period__in=periods.values())
+             .select_related("person", "person__organ", "person__section", "section", "period")
+             .order_by("section__code", "-category", "person__personnel_no", "period__quarter"))
+    by_person: dict[int, tuple[Person, dict[int, Assessment]]] = {}
+    for assessment in found:
+        entry = by_person.setdefault(assessment.person_id, (assessment.person, {}))
+        entry[1][assessment.period.quarter] = assessment
+    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)
+                .select_related("person", "person__section", "person__organ")}
+               if annual.pk else {})
+    for person_id, result in results.items():  # refusing to take part: no assessment at all
+        by_person.setdefault(person_id, (result.person, {}))
+    rows = [
+        Row(person=person,
+            rec=rules.evaluate(person.personnel_no, [quarter_of(a) for a in found_.values()],
+                               annual, refused=bool(results.get(person.pk)
+                                                    and results[person.pk].refused_to_take_part)),
+            result=results.get(person.pk), assessments=found_)
+        for person, found_ in by_person.values()
+    ]
+    recs = [row.rec for row in rows]
+    limit = rules.rank(recs, annual)
+    if people is not None:
+        rows = [row for row in rows if row.person.pk in people]
+    return Overview(annual=annual, periods=periods, rows=rows, limit=limit,
+                    participants=rules.participants(recs, annual))
+
+
+def annual_overview(actor: Actor, organ_code: str, year: int) -> Overview:
+    organ = access.get_organ(actor, organ_code)
+    if not access.may_see_annual(actor, organ):
+        raise Http404
+    result = overview(annual_year(organ, year))
+    result.may_decide = access.may_run_annual(actor, organ) and not result.annual.is_closed
+    return result
+
+
+def archive_list(actor: Actor, organ_code: str, year: int) -> tuple[AnnualYear,
+                                                                   list[ArchivedFile]]:
+    """The frozen materials of a closed year, each with its checksum, without the content."""
+    view = annual_overview(actor, organ_code, year)
+    files = (ArchivedFile.objects.filter(annual__organ=view.annual.organ, annual__year=year)
+             .defer("content").select_related("person", "person__section", "corrected_by")
+             .order_by("person__section__code", "person__personnel_no", "name", "version"))
+    return view.annual, list(files)
+
+
+def archived_file(actor: Actor, pk: int) -> ArchivedFile:
+    found = access.one_or_404(ArchivedFile.objects.filter(pk=pk).select_related(
+        "annual__organ"))
+    if not access.may_see_annual(actor, found.annual.organ):
+        raise Http404
+    return found

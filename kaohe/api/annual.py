@@ -1,0 +1,121 @@
+"""The annual link over the API: each person's quarters, the recommended annual grade with
+the rules that produced it, the ranked 优秀 candidates and the office's decisions (§九(三)–(四))."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from kaohe.accounts.models import User
+from kaohe.annual import rules, selectors, services
+from kaohe.org import access
+
+router = Router(tags=["annual"])
+
+
+class QuarterOut(Schema):
+    quarter: int
+    grade: str | None  # None: not determined or not yet decided
+    determined: bool
+    decided: bool
+
+
+class DecisionOut(Schema):
+    grade: str
+    reason: str
+    override: bool
+    broken_rules: list[str]
+
+
+class RowOut(Schema):
+    person: str
+    name: str
+    section: str
+    quarters: list[QuarterOut]
+    counts: dict[str, int]
+    recommended: str
+    rules: list[str]
+    eligible_excellent: bool
+    priority: bool
+    rank: int | None
+    tie: bool
+    refused_to_take_part: bool
+    decision: DecisionOut | None
+
+    @classmethod
+    def of(cls, row: selectors.Row) -> RowOut:
+        rec, result = row.rec, row.result
+        decision = None
+        if result is not None and result.grade:
+            decision = DecisionOut(grade=result.grade, reason=result.reason,
+                                   override=result.is_override,
+                                   broken_rules=list(result.broken_rules))
+        return cls(
+            person=row.person.personnel_no, name=row.person.name,
+            section=row.person.section.code if row.person.section else "",
+            quarters=[QuarterOut(quarter=q.quarter, grade=q.grade or None,
+                                 determined=q.determined, decided=q.decided)
+                      for q in rec.quarters.values()],
+            counts=rec.counts, recommended=rec.grade, rules=[str(r) for r in rec.rules],
+            eligible_excellent=rec.eligible, priority=rec.priority, rank=rec.rank, tie=rec.tie,
+            refused_to_take_part=rec.refused, decision=decision)
+
+
+class SettingsOut(Schema):
+    excellent_ratio: Decimal
+    excellent_rounding: str
+    base_includes_undetermined: bool
+    excellent_good_share: Decimal
+    excellent_min_good: int
+    lower_share: Decimal
+    all_poor_incompetent: bool
+    announce_working_days: int
+
+
+class AnnualOut(Schema):
+    organ: str
+    year: int
+    closed: bool
+    participants: int
+    excellent_limit: int
+    settings: SettingsOut
+    rows: list[RowOut]
+    broken_rule_labels: dict[str, str]
+
+
+class DecideIn(Schema):
+    person: str
+    grade: str
+    reason: str = ""
+
+
+@router.get("/annual/{organ}/{year}", response=AnnualOut)
+def annual(request: HttpRequest, organ: str, year: int) -> AnnualOut:
+    view = selectors.annual_overview(access.actor_for(request.user), organ, year)
+    a = view.annual
+    return AnnualOut(
+        organ=a.organ.code, year=year, closed=a.is_closed, participants=view.participants,
+        excellent_limit=view.limit,
+        settings=SettingsOut(**{name: getattr(a, name) for name in services.SETTINGS}),
+        rows=[RowOut.of(row) for row in view.rows],
+        broken_rule_labels={code: str(label) for code, label in rules.BROKEN.items()})
+
+
+@router.post("/annual/{organ}/{year}/decisions", response=DecisionOut)
+def decide(request: HttpRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
+    actor = access.actor_for(request.user)
+    view = selectors.annual_overview(actor, organ, year)
+    row = next((r for r in view.rows if r.person.personnel_no == body.person), None)
+    if row is None:
+        raise Http404
+    result = services.result_decide(organ=view.annual.organ, year=year, person=row.person,
+                                    grade=body.grade, reason=body.reason,
+                                    by=_user(request))
+    return DecisionOut(grade=result.grade, reason=result.reason, override=result.is_override,
+                       broken_rules=list(result.broken_rules))
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]

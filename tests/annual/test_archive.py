@@ -1,0 +1,131 @@
+"""Closing a year: the concluding materials frozen with checksums, nothing changed afterwards
+except by a recorded correction (§九(四))."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from kaohe.annual import archive, services
+from kaohe.annual.models import AnnualYear, ArchivedFile
+from kaohe.assessments.models import Transition
+from kaohe.errors import Invalid, NotAllowed, Refused
+from kaohe.plans.models import Period, PeriodState
+from tests.annual.factories import ASSESSED, YEAR, run_year
+from tests.documents.reading import read_docx
+from tests.personas import World
+
+pytestmark = pytest.mark.django_db
+
+
+def decide_all(world: World) -> None:
+    for persona in ASSESSED:
+        services.result_decide(organ=world.organ, year=YEAR, person=world.people[persona],
+                               grade="称职", reason="考核委员会研究", by=world.users["office"])
+
+
+def close(world: World) -> AnnualYear:
+    return archive.year_close(organ=world.organ, year=YEAR, by=world.users["office"])
+
+
+def test_close_refuses_while_work_is_unfinished(world: World) -> None:
+    periods = run_year(world, {})
+    Period.objects.filter(pk=periods[4].pk).update(state=PeriodState.OPEN)
+    with pytest.raises(Refused) as refusal:
+        close(world)
+    assert "4 季度尚未结束" in refusal.value.message and "Staff的年度等次尚未确定" in \
+        refusal.value.message
+    assert not ArchivedFile.objects.exists()
+    assert not AnnualYear.objects.filter(organ=world.organ, year=YEAR, state="closed").exists()
+
+
+def test_close_freezes_each_persons_materials_with_checksums(world: World) -> None:
+    periods = run_year(world, {"staff": ["好"] * 4})
+    Transition.objects.create(assessment=periods[1].assessments.get(person=world.people["staff"]),
+                              action="approve", from_state="proposed", to_state="approved",
+                              by=world.users["leader"], reason="同意")
+    decide_all(world)
+    with pytest.raises(NotAllowed):
+        archive.year_close(organ=world.organ, year=YEAR, by=world.users["principal"])
+    assert close(world).is_closed
+    files = ArchivedFile.objects.filter(person=world.people["staff"])
+    names = sorted(f.name for f in files)
+    assert len(names) == 7  # annual, four quarters, record book, decisions
+    for f in files:
+        assert f.sha256 == hashlib.sha256(bytes(f.content)).hexdigest() and f.size > 0
+    annual = files.get(name__startswith="年度考核登记表")
+    assert read_docx(bytes(annual.content)).cells["机关负责人或考核委员会意见"] == "考核等次：称职"
+    decisions = json.loads(bytes(files.get(name__startswith="考核决定记录").content))
+    assert [d["kind"] for d in decisions] == ["quarter", "annual"]
+    assert decisions[0]["action"] == "approve" and decisions[1]["values"]["grade"] == "称职"
+    with pytest.raises(Refused) as refusal:
+        services.result_decide(organ=world.organ, year=YEAR, person=world.people["staff"],
+                               grade="优秀", reason="改", by=world.users["office"])
+    assert refusal.value.code == "year_closed"
+    with pytest.raises(Refused):
+        close(world)
+
+
+def test_correction_adds_a_version_and_keeps_the_old(world: World) -> None:
+    run_year(world, {})
+    decide_all(world)
+    close(world)
+    original = ArchivedFile.objects.filter(person=world.people["staff"]).first()
+    assert original is not None
+    with pytest.raises(Invalid):
+        archive.archive_correct(archived=original, content=b"x", reason=" ",
+                                by=world.users["office"])
+    corrected = archive.archive_correct(archived=original, content=b"corrected",
+                                        reason="出生年月录入错误", by=world.users["office"])
+    assert corrected.version == 2 and corrected.sha256 == hashlib.sha256(b"corrected").hexdigest()
+    original.refresh_from_db()
+    assert original.version == 1 and bytes(original.content) != b"corrected"
+
+
+def test_archive_pages(world: World, client_for: Callable[[str | None], Client]) -> None:
+    run_year(world, {})
+    decide_all(world)
+    client = client_for("office")
+    response = client.post(f"/annual/organ/{YEAR}/close/")
+    assert response["Location"] == f"/annual/organ/{YEAR}/archive/"
+    page = client.get(f"/annual/organ/{YEAR}/archive/").content.decode()
+    first = ArchivedFile.objects.order_by("pk").first()
+    assert first is not None and first.sha256 in page
+    download = client.get(f"/annual/archive/{first.pk}/")
+    assert download.content == bytes(first.content)
+    assert download["Digest"] == f"sha-256={first.sha256}"
+    client.post(f"/annual/archive/{first.pk}/correct/",
+                {"file": SimpleUploadedFile("a.docx", b"new"), "reason": "更正笔误"})
+    assert ArchivedFile.objects.filter(name=first.name, version=2).exists()
+    assert client_for("principal").post(f"/annual/archive/{first.pk}/correct/", {
+        "file": SimpleUploadedFile("a.docx", b"x"), "reason": "r"}).status_code == 403
+    assert client_for("chief").get(f"/annual/archive/{first.pk}/").status_code == 404
+
+
+def test_archive_list_query_budget(world: World,
+                                   client_for: Callable[[str | None], Client]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run_year(world, {})
+    decide_all(world)
+    close(world)
+    client = client_for("office")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/annual/organ/{YEAR}/archive/").status_code == 200
+        return len(captured)
+
+    few = count()
+    first = ArchivedFile.objects.first()
+    assert first is not None
+    for _ in range(20):
+        archive.archive_correct(archived=first, content=b"v", reason="更正",
+                                by=world.users["office"])
+    assert count() == few
