@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kaohe.plans",
     "kaohe.records",
     "kaohe.assessments",
+    "kaohe.reports",
     "kaohe.audit",
     "kaohe.web",
     "kaohe.api",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("kaohe.assessments.urls")),
     path("", include("kaohe.records.urls")),
     path("", include("kaohe.audit.urls")),
+    path("", include("kaohe.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -40,6 +40,7 @@ TRACKED: dict[str, frozenset[str]] = {
     "assessments.leave": frozenset(),
     "assessments.followup": frozenset(),
     "workdays.calendarday": frozenset(),
+    "reports.sectionquota": frozenset(),
 }
 # Bookkeeping that changes on its own and says nothing about anyone's decisions.
 IGNORED_FIELDS = frozenset({"last_login", "last_used"})
