@@ -97,13 +97,14 @@ def _chart(request: HttpRequest, board: Board, filename: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Where the statistics of this account are: its organ's dashboards, the department's."""
     actor = _actor(request)
     organ = actor.person.organ if actor.person else None
-    if organ is not None and access.report_scope(actor, organ) is not None:
-        return redirect("reports_results", organ.code)
-    if actor.department_organ_ids:
-        return redirect("reports_department")
-    raise Http404
+    scope = access.report_scope(actor, organ) if organ is not None else None
+    if scope is None and not actor.department_organ_ids:
+        raise Http404
+    return render(request, "reports/home.html", {"organ": organ if scope else None,
+                                                 "scope": scope})
 
 
 # --- progress -----------------------------------------------------------------------------------
