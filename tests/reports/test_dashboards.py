@@ -151,7 +151,7 @@ def test_a_chief_never_sees_another_sections_people(
     else:
         text = response.content.decode()
     assert "甲科" in text or "P-staff" in url or "Staff" in text
-    for name in OTHER_SECTIONS + ["乙科", "办公室"]:
+    for name in [*OTHER_SECTIONS, "乙科", "办公室"]:
         assert name not in text, (url, name)
 
 
