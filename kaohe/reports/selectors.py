@@ -41,6 +41,7 @@ from kaohe.reports.models import SectionQuota
 GRADE_COLORS = {Grade.GOOD: "#2e7d32", Grade.FAIRLY_GOOD: "#81c784", Grade.AVERAGE: "#f9a825",
                 Grade.POOR: "#c62828"}
 UNDETERMINED_COLOR = "#9e9e9e"
+ORGANS_SHOWN = 100  # organs listed on the page, those with problems first
 SCORE_BUCKETS = [(90, "≥90"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "<60")]
 
 
@@ -70,6 +71,15 @@ class Panel:
     table: Table
     chart: Chart | None = None
     note: str = ""
+    shown: int | None = None  # rows on the page; the export always has every row
+
+    @property
+    def rows_shown(self) -> list[list[Any]]:
+        return self.table.rows[:self.shown] if self.shown else self.table.rows
+
+    @property
+    def rows_hidden(self) -> int:
+        return len(self.table.rows) - len(self.rows_shown)
 
 
 @dataclass
@@ -538,10 +548,9 @@ def department_board(actor: Actor, filters: Filters, today: datetime.date) -> Bo
                                          good_shares, [0, .1, .2, .3, .4]))
     board.panels.append(_organ_histogram("progress", _("各机关考核完成率分布"),
                                          progress_shares, [0, .25, .5, .75, 1]))
-    board.panels.append(_department_trend(organs, filters))
     board.panels.append(Panel("organs", Table(_("各机关情况"), [
         _("机关"), _("季度状态"), _("参加考核人数"), _("完成率"), _("“好”等次"), _("名额上限"),
-        _("“好”占比"), _("提示")], rows)))
+        _("“好”占比"), _("提示")], rows), shown=ORGANS_SHOWN))
     return board
 
 
@@ -562,17 +571,6 @@ def _organ_histogram(key: str, title: str, values: list[float], edges: list[floa
     chart = bars(key, title, labels, [Series(_("机关数"), counts, "#1565c0")])
     return Panel(key, Table(title, [_("区间"), _("机关数")],
                             [[label, n] for label, n in zip(labels, counts, strict=True)]), chart)
-
-
-def _department_trend(organs: QuerySet[Organ], filters: Filters) -> Panel:
-    scope = Q(period__organ__in=organs) & (Q(period__year=filters.year) if filters.year else Q())
-    rows = list(Assessment.objects.filter(scope, state__in=DECIDED)
-                .values("period__year", "period__quarter", "grade", "grade_determined")
-                .annotate(n=Count("id")).order_by())
-    keys = sorted({(r["period__year"], r["period__quarter"]) for r in rows})
-    counts = _distribution(rows, keys, lambda r: (r["period__year"], r["period__quarter"]))
-    return _grade_panel("quarters", _("各季度等次分布（全部机关）"), _("季度"),
-                        [quarter_label(*k) for k in keys], counts)
 
 
 # --- 6. quota planning -------------------------------------------------------------------------
