@@ -9,6 +9,7 @@ Policy (presentation attributes only, no style attributes, no scripts).
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -74,6 +75,7 @@ class Chart:
     shapes: list[Rect | Line | Text] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
+    top: float = TOP  # where the plot starts, below the title and the legend
 
     def svg(self) -> SafeString:
         return mark_safe(to_svg(self))  # noqa: S308 (every text inside is escaped)
@@ -97,28 +99,53 @@ def _nice_max(value: float) -> float:
     return 10 * step
 
 
+def _text_width(text: str, size: int) -> float:
+    """Roughly: Chinese glyphs are square, Latin ones about half as wide."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in text)
+
+
+def _short(text: str, width: float, size: int) -> str:
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _count_max(value: float) -> float:
+    """A top for counts whose four grid steps are whole numbers."""
+    nice = _nice_max(value)
+    return nice if nice > 20 else max(math.ceil(value / 4) * 4, 4)
+
+
 def _frame(chart: Chart, series: Sequence[Series], top: float, percent: bool) -> None:
-    """Title, legend, value axis with four grid lines."""
+    """Title, legend (wrapped onto as many rows as it needs), value axis with grid lines."""
     chart.shapes.append(Text(LEFT, 20, chart.title, size=14))
-    x = LEFT
+    x, y = float(LEFT), 30.0
     for s in series:
-        chart.shapes.append(Rect(x, 30, 10, 10, s.color))
-        chart.shapes.append(Text(x + 14, 39, s.name, size=11, fill=MUTED))
-        x += 24 + 12 * len(s.name) + (0 if s.name.isascii() else 6 * len(s.name))
-    plot_h = chart.height - TOP - BOTTOM
+        name = _short(s.name, 160, 11)
+        width = 14 + _text_width(name, 11) + 12
+        if x + width > chart.width - RIGHT and x > LEFT:
+            x, y = LEFT, y + 16
+        chart.shapes.append(Rect(x, y, 10, 10, s.color))
+        chart.shapes.append(Text(x + 14, y + 9, name, size=11, fill=MUTED))
+        x += width
+    chart.top = y + 26
+    plot_h = chart.height - chart.top - BOTTOM
     for i in range(5):
         value = top * i / 4
-        y = chart.height - BOTTOM - plot_h * i / 4
-        chart.shapes.append(Line(((LEFT, y), (chart.width - RIGHT, y)), GRID, 1))
+        y_line = chart.height - BOTTOM - plot_h * i / 4
+        chart.shapes.append(Line(((LEFT, y_line), (chart.width - RIGHT, y_line)), GRID, 1))
         label = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        chart.shapes.append(Text(LEFT - 4, y + 4, label, size=10, anchor="end", fill=MUTED))
+        chart.shapes.append(Text(LEFT - 4, y_line + 4, label, size=10, anchor="end",
+                                 fill=MUTED))
 
 
 def _x_labels(chart: Chart, labels: Sequence[str], slot: float) -> None:
     for i, label in enumerate(labels):
-        short = label if len(label) <= 8 else label[:7] + "…"
-        chart.shapes.append(Text(LEFT + slot * (i + 0.5), chart.height - BOTTOM + 16, short,
-                                 size=11, anchor="middle", fill=MUTED))
+        chart.shapes.append(Text(LEFT + slot * (i + 0.5), chart.height - BOTTOM + 16,
+                                 _short(label, slot - 4, 11), size=11, anchor="middle",
+                                 fill=MUTED))
 
 
 def bars(name: str, title: str, labels: Sequence[str], series: Sequence[Series], *,
@@ -127,17 +154,18 @@ def bars(name: str, title: str, labels: Sequence[str], series: Sequence[Series],
     chart, series = Chart(name, title), _colored(series)
     totals = [sum(s.values[i] for s in series) if stacked else
               max((s.values[i] for s in series), default=0) for i in range(len(labels))]
-    top = 1.0 if percent else _nice_max(max(totals, default=0))
+    top = 1.0 if percent else _count_max(max(totals, default=0))
     _frame(chart, series, top, percent)
-    plot_h = chart.height - TOP - BOTTOM
+    plot_h = chart.height - chart.top - BOTTOM
     slot = (chart.width - LEFT - RIGHT) / max(len(labels), 1)
-    bar_w = slot * 0.6 / (1 if stacked else max(len(series), 1))
+    bar_w = min(slot * 0.6, 90) / (1 if stacked else max(len(series), 1))
+    pad = (slot - bar_w * (1 if stacked else len(series))) / 2
     for i, label in enumerate(labels):
         base: float = chart.height - BOTTOM
         for j, s in enumerate(series):
             value = s.values[i]
             h = plot_h * value / top if top else 0
-            x = LEFT + slot * i + slot * 0.2 + (0 if stacked else j * bar_w)
+            x = LEFT + slot * i + pad + (0 if stacked else j * bar_w)
             shown = f"{value * 100:.1f}%" if percent else f"{value:g}"
             if value:
                 chart.shapes.append(Rect(x, base - h, bar_w, h, s.color,
@@ -154,9 +182,10 @@ def lines(name: str, title: str, labels: Sequence[str], series: Sequence[Series]
           percent: bool = True) -> Chart:
     """One line per series across the labels (quarters, years)."""
     chart, series = Chart(name, title), _colored(series)
-    top = 1.0 if percent else _nice_max(max((v for s in series for v in s.values), default=0))
+    top = 1.0 if percent else _count_max(max((v for s in series for v in s.values),
+                                             default=0))
     _frame(chart, series, top, percent)
-    plot_h = chart.height - TOP - BOTTOM
+    plot_h = chart.height - chart.top - BOTTOM
     slot = (chart.width - LEFT - RIGHT) / max(len(labels), 1)
     for s in series:
         points = tuple((LEFT + slot * (i + 0.5), chart.height - BOTTOM - plot_h * v / top)
