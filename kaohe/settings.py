@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kaohe.plans",
     "kaohe.records",
     "kaohe.assessments",
+    "kaohe.reports",
     "kaohe.audit",
     "kaohe.appeals",
     "kaohe.annual",

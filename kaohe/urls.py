@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kaohe.accounts.urls")),
     path("", include("kaohe.annual.urls")),
     path("", include("kaohe.documents.urls")),
+    path("", include("kaohe.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -128,6 +128,21 @@ SECURITY_ONLY = {p: "200" if p == "secadmin" else "404" for p in PERSONAS}
 # The second-factor step sends an account without a second factor on to enrolment.
 TO_ENROLMENT = {p: "302" for p in PERSONAS}
 
+# Statistics (§六): the whole organ for the principal and the office, overseen or own sections
+# for leaders and chiefs, aggregates for the organization department; staff members none.
+REPORTERS = ["chief", "other_chief", "leader", "other_leader", "principal", "office",
+             "org_department"]
+REPORT_MATRIX = {p: "200 404" if p in REPORTERS else "404 404" for p in PERSONAS}
+REPORTS_HOME = {p: "200" if p in REPORTERS else "404" for p in PERSONAS}
+# Quota planning: the office plans, the principal looks; the others who see reports get 403.
+QUOTA_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "leader",
+                                                  "other_leader", "org_department"], "403 404")}
+DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
+# A person's grades over the quarters: like people, but never for the organization
+# department (aggregates only) nor the technical administrators.
+PERSON_REPORT_MATRIX = {**PERSON_MATRIX, "org_department": "404 404 404 404 404",
+                        "sysadmin": "404 404 404 404 404"}
+
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "home": ([""], SIGNED_IN_ANY),
@@ -164,6 +179,21 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "annual_results_xlsx": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "forms_zip": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "annual_archive": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "reports_home": ([""], REPORTS_HOME),
+    "reports_progress": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_progress_panel": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_progress_export": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_progress_chart": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_results": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_results_export": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_results_chart": (ORGAN_TARGETS, REPORT_MATRIX),
+    "reports_quota": (ORGAN_TARGETS, QUOTA_MATRIX),
+    "reports_department": ([""], DEPARTMENT_ONLY),
+    "reports_department_export": ([""], DEPARTMENT_ONLY),
+    "reports_department_chart": ([""], DEPARTMENT_ONLY),
+    "reports_person": (PERSON_TARGETS, PERSON_REPORT_MATRIX),
+    "reports_person_export": (PERSON_TARGETS, PERSON_REPORT_MATRIX),
+    "reports_person_chart": (PERSON_TARGETS, PERSON_REPORT_MATRIX),
 }
 API = {
     "/me": ([""], SIGNED_IN_ANY),

@@ -37,6 +37,7 @@ from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.plans.models import Grade, Indicator, Period, PeriodState
 from kaohe.records.selectors import entries_of, summary_draft, tasks_of
+from kaohe.reports.selectors import section_quotas
 from kaohe.workdays.calendar import CalendarNotCovered
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
@@ -182,6 +183,7 @@ def review_context(actor: Actor, period: Period) -> dict[str, Any]:
         "quota": services.quota(period),
         "proposed_good": period.assessments.filter(state=State.PROPOSED,
                                                    proposed_grade=Grade.GOOD).count(),
+        "section_quotas": section_quotas(actor, period),
     }
 
 

@@ -313,3 +313,75 @@ def may_see_forms_of(actor: Actor, person: Person) -> bool:
     (the person, their chief and leader in charge, the principal, the office, the
     organization department); never the system administrator (三员分立)."""
     return may_see_grades(actor) and visible_people(actor).filter(pk=person.pk).exists()
+# --- statistics and analysis (kaohe/reports) -------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What an actor's dashboards, tables and exports of one organ cover.
+
+    `section_ids` None means the whole organ; `people` False means aggregates only: the
+    organization department looks at organs from outside and gets counts, never names
+    (decision 0011), although it may open single assessments."""
+
+    organ_id: int
+    section_ids: frozenset[int] | None
+    people: bool
+
+    def assessments(self) -> Q:
+        """The condition on Assessment rows the dashboards aggregate."""
+        scope = Q(period__organ_id=self.organ_id)
+        if self.section_ids is not None:
+            scope &= Q(section_id__in=self.section_ids)
+        return scope
+
+    def sections(self) -> Q:
+        scope = Q(organ_id=self.organ_id)
+        if self.section_ids is not None:
+            scope &= Q(id__in=self.section_ids)
+        return scope
+
+    @property
+    def whole_organ(self) -> bool:
+        return self.section_ids is None
+
+
+def report_scope(actor: Actor, organ: Organ) -> ReportScope | None:
+    """§六 统计汇总: the principal and the office see the whole organ, a leader in charge the
+    sections they oversee, a chief their section; the organization department sees the organs
+    filed with it, aggregates only. Staff members and the technical administrators: none."""
+    if organ.id in actor.whole_organ_ids:
+        return ReportScope(organ.id, None, people=True)
+    if actor.section_ids and organ.id == actor.member_organ_id:
+        return ReportScope(organ.id, actor.section_ids, people=True)
+    if organ.id in actor.department_organ_ids:
+        return ReportScope(organ.id, None, people=False)
+    return None
+
+
+def get_report_scope(actor: Actor, organ: Organ) -> ReportScope:
+    scope = report_scope(actor, organ)
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def may_plan_quota(actor: Actor, organ: Organ) -> bool:
+    """The office splits the organ's 好 places among sections (§八(一), RULES.md decision)."""
+    return organ.id in actor.office_organ_ids
+
+
+def may_see_person_report(actor: Actor, person: Person) -> bool:
+    """A person's grades over the quarters: the person, and whoever sees the person's
+    section in the reports (the organization department sees aggregates only)."""
+    if actor.person is not None and actor.person.pk == person.pk:
+        return True
+    if person.organ_id in actor.whole_organ_ids:
+        return True
+    return person.section_id is not None and person.section_id in actor.section_ids
+
+
+def department_organs(actor: Actor) -> QuerySet[Organ]:
+    """The organs filed with the actor's organization department, as a subquery-able set."""
+    if not actor.department_organ_ids or actor.user is None:
+        return Organ.objects.none()
+    return Organ.objects.filter(filed_with__members=actor.user)

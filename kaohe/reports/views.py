@@ -1,0 +1,264 @@
+"""Dashboards, their xlsx exports and chart downloads. Thin: every number comes from
+kaohe.reports.selectors, every scope from kaohe.org.access."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe import spreadsheets
+from kaohe.accounts.models import User
+from kaohe.audit.chain import record
+from kaohe.errors import Refused
+from kaohe.org import access
+from kaohe.org.models import Section
+from kaohe.plans.models import Period
+from kaohe.reports import selectors, services
+from kaohe.reports.charts import to_png, to_svg
+from kaohe.reports.forms import FilterForm, QuotaForm
+from kaohe.reports.selectors import Board, Filters
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OWN_PARAMETERS = {"table", "name", "format"}
+
+
+def _actor(request: HttpRequest) -> access.Actor:
+    return access.actor_for(request.user)
+
+
+def _query(request: HttpRequest) -> str:
+    """The page's filters, to carry into export and download links."""
+    kept = request.GET.copy()
+    for name in OWN_PARAMETERS:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+def _filters(request: HttpRequest, sections: list[Section] | None = None,
+             department: bool = False) -> tuple[FilterForm, Filters]:
+    form = FilterForm(request.GET or None, sections=sections, department=department)
+    form.is_valid()  # errors are shown on the form; the valid fields still filter
+    data = getattr(form, "cleaned_data", {})
+    return form, Filters(year=data.get("year"), quarter=data.get("quarter"),
+                         section=data.get("section") or "", category=data.get("category") or "",
+                         frontline=data.get("frontline"))
+
+
+def _period_id(request: HttpRequest) -> int | None:
+    value = request.GET.get("period", "")
+    return int(value) if value.isdigit() else None
+
+
+def _page(request: HttpRequest, template: str, board: Board, **context: Any) -> HttpResponse:
+    return render(request, template, {"board": board, "query": _query(request), **context})
+
+
+def _export(request: HttpRequest, board: Board, what: str, filters: dict[str, Any],
+            filename: str) -> FileResponse:
+    """The board's tables (all, or ?table=) as a streamed .xlsx, recorded in the audit trail."""
+    key = request.GET.get("table", "")
+    panels = [p for p in board.panels if not key or p.key == key]
+    if not panels:
+        raise Http404
+    # Written row by row, then streamed from disk; FileResponse closes it when sent.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    spreadsheets.workbook(((p.table.title, p.table.header, p.table.rows) for p in panels),
+                          target)
+    target.seek(0)
+    rows = sum(len(p.table.rows) for p in panels)
+    record("export", object_type=f"reports.{what}", object_repr=f"{filename} {key or 'all'}",
+           new={"filters": filters, "rows": rows})
+    name = f"{filename}-{key or 'all'}.xlsx"
+    return FileResponse(target, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _chart(request: HttpRequest, board: Board, filename: str) -> HttpResponse:
+    name = request.GET.get("name") or next((p.key for p in board.panels if p.chart), "")
+    panel = board.panel(name)
+    fmt = request.GET.get("format", "svg")
+    if panel is None or panel.chart is None or fmt not in {"svg", "png"}:
+        raise Http404
+    if fmt == "png":
+        response = HttpResponse(to_png(panel.chart), content_type="image/png")
+    else:
+        response = HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                + to_svg(panel.chart), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{panel.key}.{fmt}"'
+    return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where the statistics of this account are: its organ's dashboards, the department's."""
+    actor = _actor(request)
+    organ = actor.person.organ if actor.person else None
+    scope = access.report_scope(actor, organ) if organ is not None else None
+    if scope is None and not actor.department_organ_ids:
+        raise Http404
+    return render(request, "reports/home.html", {"organ": organ if scope else None,
+                                                 "scope": scope})
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+def _progress(request: HttpRequest, code: str) -> tuple[Any, Any, Board]:
+    organ, scope = selectors.organ_and_scope(_actor(request), code)
+    period = selectors.current_period(organ, _period_id(request))
+    return organ, scope, selectors.progress_board(scope, period, timezone.localdate())
+
+
+@login_required
+def progress(request: HttpRequest, code: str) -> HttpResponse:
+    organ, scope, board = _progress(request, code)
+    periods = Period.objects.filter(organ=organ).order_by("-year", "-quarter")
+    return _page(request, "reports/progress.html", board, organ=organ, scope=scope,
+                 periods=periods, tab="progress")
+
+
+@login_required
+def progress_panel(request: HttpRequest, code: str) -> HttpResponse:
+    """The part of the progress page that htmx refreshes every 30 seconds."""
+    organ, scope, board = _progress(request, code)
+    return _page(request, "reports/_progress_panel.html", board, organ=organ, scope=scope)
+
+
+@login_required
+def progress_export(request: HttpRequest, code: str) -> FileResponse:
+    organ, _scope, board = _progress(request, code)
+    period = board.extra["period"]
+    return _export(request, board, "progress", {"period": period.pk if period else None},
+                   f"{organ.code}-progress")
+
+
+@login_required
+def progress_chart(request: HttpRequest, code: str) -> HttpResponse:
+    organ, _scope, board = _progress(request, code)
+    return _chart(request, board, f"{organ.code}-progress")
+
+
+# --- results ------------------------------------------------------------------------------------
+
+def _results(request: HttpRequest, code: str) -> tuple[Any, Any, FilterForm, Filters, Board]:
+    organ, scope = selectors.organ_and_scope(_actor(request), code)
+    form, filters = _filters(request, selectors.sections_in(scope))
+    return organ, scope, form, filters, selectors.results_board(scope, filters)
+
+
+@login_required
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    organ, scope, form, _unused, board = _results(request, code)
+    return _page(request, "reports/results.html", board, organ=organ, scope=scope, form=form,
+                 tab="results")
+
+
+@login_required
+def results_export(request: HttpRequest, code: str) -> FileResponse:
+    organ, _scope, _form, filters, board = _results(request, code)
+    return _export(request, board, "results", filters.as_dict(), f"{organ.code}-results")
+
+
+@login_required
+def results_chart(request: HttpRequest, code: str) -> HttpResponse:
+    organ, _scope, _form, _unused, board = _results(request, code)
+    return _chart(request, board, f"{organ.code}-results")
+
+
+# --- organization department -------------------------------------------------------------------
+
+def _department(request: HttpRequest) -> tuple[FilterForm, Filters, Board]:
+    actor = _actor(request)
+    if not actor.department_organ_ids:
+        raise Http404
+    form, filters = _filters(request, department=True)
+    return form, filters, selectors.department_board(actor, filters, timezone.localdate())
+
+
+@login_required
+def department(request: HttpRequest) -> HttpResponse:
+    form, _unused, board = _department(request)
+    return _page(request, "reports/department.html", board, form=form)
+
+
+@login_required
+def department_export(request: HttpRequest) -> FileResponse:
+    _form, filters, board = _department(request)
+    return _export(request, board, "department", filters.as_dict(), "department")
+
+
+@login_required
+def department_chart(request: HttpRequest) -> HttpResponse:
+    _form, _unused, board = _department(request)
+    return _chart(request, board, "department")
+
+
+# --- a person -----------------------------------------------------------------------------------
+
+def _person(request: HttpRequest, personnel_no: str) -> Board:
+    actor = _actor(request)
+    return selectors.person_board(actor, selectors.person_for_report(actor, personnel_no))
+
+
+@login_required
+def person(request: HttpRequest, personnel_no: str) -> HttpResponse:
+    board = _person(request, personnel_no)
+    return _page(request, "reports/person.html", board, person=board.extra["person"])
+
+
+@login_required
+def person_export(request: HttpRequest, personnel_no: str) -> FileResponse:
+    board = _person(request, personnel_no)
+    return _export(request, board, "person", {"person": personnel_no}, personnel_no)
+
+
+@login_required
+def person_chart(request: HttpRequest, personnel_no: str) -> HttpResponse:
+    return _chart(request, _person(request, personnel_no), personnel_no)
+
+
+# --- quota planning -----------------------------------------------------------------------------
+
+@login_required
+def quota(request: HttpRequest, code: str) -> HttpResponse:
+    """The office's split of 好 places among sections: a what-if on GET, saved on POST."""
+    actor = _actor(request)
+    organ, scope = selectors.organ_and_scope(actor, code)
+    if not scope.whole_organ or not scope.people:
+        return HttpResponse(status=403)
+    period = selectors.current_period(organ, _period_id(request))
+    may_save = access.may_plan_quota(actor, organ)
+    data = request.POST if request.method == "POST" else request.GET
+    form = QuotaForm(data if "frontline_weight" in data else None)
+    weight = form.cleaned_data["frontline_weight"] if form.is_valid() else Decimal("0.50")
+    if request.method == "POST" and period is not None:
+        if not may_save:
+            return HttpResponse(status=403)
+        _save_quota(request, period, weight if form.is_valid() else None)
+        return redirect(f"{request.path}?period={period.pk}")
+    limit, lines = selectors.quota_plan(period, weight) if period else (0, [])
+    return render(request, "reports/quota.html", {
+        "organ": organ, "period": period, "form": form, "limit": limit, "lines": lines,
+        "weight": weight, "may_save": may_save, "tab": "quota",
+        "periods": Period.objects.filter(organ=organ).order_by("-year", "-quarter")})
+
+
+def _save_quota(request: HttpRequest, period: Period, weight: Decimal | None) -> None:
+    if weight is None:
+        messages.error(request, _("基层一线加权须在 0 到 5 之间。") + "（§八(一)）")
+        return
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        services.quota_plan_save(period=period, by=user, frontline_weight=weight)
+    except Refused as refusal:
+        messages.error(request, f"{refusal}（{refusal.rule}）" if refusal.rule else str(refusal))
+    else:
+        messages.success(request, _("已保存各科室“好”等次名额。"))
+
