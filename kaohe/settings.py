@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kaohe.audit",
     "kaohe.web",
     "kaohe.api",
+    "kaohe.synth",
 ]
 
 MIDDLEWARE = [
