@@ -17,6 +17,7 @@ from pathlib import Path
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 ROOT = Path(__file__).resolve().parent.parent
+BIG = "BIG"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kaohe_benchrun"
 
 
@@ -99,11 +100,17 @@ def prepare(args: argparse.Namespace, sizes: object) -> object:
     call_command("migrate", verbosity=0)
     shape = generator.Shape(organs=sizes.organs, people=sizes.people, years=sizes.years,
                             seed=2025, password="Bench-pass-2025")
-    if not (args.reuse and generator.exists()):
-        print("== synthetic province", file=sys.stderr, flush=True)
+    # One organ as large as the whole province, without quarters: opening a quarter for all
+    # its people in one call shows how the bulk path scales with the rows.
+    big = generator.Shape(organs=1, people=sizes.people, years=sizes.years, seed=2026,
+                          prefix=BIG, quarters=False)
+    fresh = not (args.reuse and generator.exists())
+    if fresh:
         call_command("flush", interactive=False, verbosity=0)
+    for wanted in ([shape] if fresh else []) + ([big] if not generator.exists(BIG) else []):
+        print(f"== synthetic {wanted.prefix}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        counts = generator.generate(shape, Progress(quiet=args.quick))
+        counts = generator.generate(wanted, Progress(quiet=args.quick))
         seconds = time.perf_counter() - started
         print(f"{sum(counts.values()):,} rows in {seconds:.1f} s", file=sys.stderr)
         if connection.vendor == "postgresql":

@@ -49,7 +49,7 @@ from kaohe.plans.models import Grade, Indicator, Period, PeriodState, YearPlan
 from kaohe.workdays.calendar import working_days
 
 PREFIX = "SYN"
-DEPARTMENT_CODE = "SYN-ZZB"
+DEPARTMENT_CODE = f"{PREFIX}-ZZB"
 MIN_ORGAN = 8  # a principal, a deputy and two sections of three
 BATCH = 5000
 SECONDED_SHARE = 0.01
@@ -92,6 +92,12 @@ class Shape:
     seed: int = 1
     last_year: int = 2025
     password: str = ""  # every account's password; empty: no account can log in by password
+    prefix: str = PREFIX  # of organ codes, personnel numbers and the department's code
+    quarters: bool = True  # False: people only, no plans, quarters or assessments
+
+    @property
+    def department_code(self) -> str:
+        return f"{self.prefix}-ZZB"
 
     def check(self) -> None:
         if self.organs < 1 or self.years < 1:
@@ -116,8 +122,8 @@ def generate(shape: Shape, progress: ProgressFn | None = None) -> dict[str, int]
         return _Builder(shape, progress or (lambda label, done, total: None)).run()
 
 
-def exists() -> bool:
-    return OrgDepartment.objects.filter(code=DEPARTMENT_CODE).exists()
+def exists(prefix: str = PREFIX) -> bool:
+    return OrgDepartment.objects.filter(code=f"{prefix}-ZZB").exists()
 
 
 class _Builder:
@@ -140,19 +146,22 @@ class _Builder:
         self._bodies()
         self._assignments()
         self._leave()
-        self._plans_and_quarters()
+        if self.shape.quarters:
+            self._plans_and_quarters()
         return self.counts
 
     # --- structure ---------------------------------------------------------------------------
 
     def _organs(self) -> None:
         shape, rng = self.shape, self.rng
-        department = OrgDepartment.objects.create(code=DEPARTMENT_CODE, name="模拟省委组织部")
-        official = User.objects.create(username="syn-zzb", password=self._password())
+        department = OrgDepartment.objects.create(code=shape.department_code,
+                                                  name=f"模拟省委组织部（{shape.prefix}）")
+        official = User.objects.create(username=shape.department_code.lower(),
+                                       password=self._password())
         department.members.add(official)
         width = max(4, len(str(shape.organs)))
         organs = _bulk(Organ, (
-            Organ(code=f"{PREFIX}{i:0{width}d}", filed_with=department,
+            Organ(code=f"{shape.prefix}{i:0{width}d}", filed_with=department,
                   name=f"{PLACES[i % len(PLACES)]}{BUREAUS[(i // len(PLACES)) % len(BUREAUS)]}")
             for i in range(1, shape.organs + 1)), self._tick("organs", shape.organs))
         self.organs = [_OrganPlan(organ) for organ in organs]
