@@ -9,6 +9,7 @@ from kaohe.accounts.models import User
 from kaohe.assessments.models import Assessment, FollowUp, Transition
 from kaohe.org.models import Category, Duty, Organ, OrganDuty
 from kaohe.plans.models import Period
+from kaohe.synth.generator import PREFIX
 
 
 def office_users() -> dict[int, User]:
@@ -19,8 +20,10 @@ def office_users() -> dict[int, User]:
 
 
 def largest_organ() -> Organ:
-    found = (Organ.objects.annotate(n=Count("people", filter=Q(people__category__in=[
-        Category.CHIEF, Category.STAFF]))).order_by("-n", "code").first())
+    """The province's largest organ (not the one-organ copy of the province)."""
+    assessed = Q(people__category__in=[Category.CHIEF, Category.STAFF])
+    found = (Organ.objects.filter(code__startswith=PREFIX)
+             .annotate(n=Count("people", filter=assessed)).order_by("-n", "code").first())
     assert found is not None
     return found
 
