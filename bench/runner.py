@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     from bench.core import CASES, FULL, QUICK, Measure, table
 
     sizes = QUICK if args.quick else FULL
-    context = prepare(args, sizes)
+    context, measures = prepare(args, sizes)
     wanted = {name for name in args.only.split(",") if name}
-    measures: list[Measure] = []
     for name, function in CASES:
         if wanted and name not in wanted:
             continue
@@ -88,11 +88,11 @@ def ensure_database(url: str) -> None:
                 sql.Identifier(config["NAME"])))
 
 
-def prepare(args: argparse.Namespace, sizes: object) -> object:
+def prepare(args: argparse.Namespace, sizes: object) -> tuple[Any, list[Any]]:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.core import Context, Sizes
+    from bench.core import Context, Measure, Sizes
     from kaohe.synth import generator
     from kaohe.synth.progress import Progress
 
@@ -105,6 +105,7 @@ def prepare(args: argparse.Namespace, sizes: object) -> object:
     big = generator.Shape(organs=1, people=sizes.people, years=sizes.years, seed=2026,
                           prefix=BIG, quarters=False)
     fresh = not (args.reuse and generator.exists())
+    measures = []
     if fresh:
         call_command("flush", interactive=False, verbosity=0)
     for wanted in ([shape] if fresh else []) + ([big] if not generator.exists(BIG) else []):
@@ -112,12 +113,18 @@ def prepare(args: argparse.Namespace, sizes: object) -> object:
         started = time.perf_counter()
         counts = generator.generate(wanted, Progress(quiet=args.quick))
         seconds = time.perf_counter() - started
-        print(f"{sum(counts.values()):,} rows in {seconds:.1f} s", file=sys.stderr)
+        rows = sum(counts.values())
+        print(f"{rows:,} rows in {seconds:.1f} s", file=sys.stderr)
+        measures.append(Measure(
+            "Synthetic data (`kaohe synth`)", f"{wanted.organs:,} organ(s), {wanted.people:,} "
+            f"people{'' if wanted.quarters else ', no quarters'}", seconds, "s",
+            detail=f"{rows:,} rows, {rows / seconds:,.0f} rows/s"))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-    return Context(quick=args.quick, sizes=sizes, vendor=connection.vendor,
-                   database_url=args.database_url, year=shape.last_year)
+    context = Context(quick=args.quick, sizes=sizes, vendor=connection.vendor,
+                      database_url=args.database_url, year=shape.last_year)
+    return context, measures
 
 
 def report(args: argparse.Namespace, context: object, text: str) -> str:
