@@ -2,6 +2,7 @@
 # The two commands of the README:
 #   ./kaohe.sh run    install, then serve the demo organ on http://127.0.0.1:8000 (SQLite)
 #   ./kaohe.sh test   install, then run every check and test, on SQLite and on PostgreSQL
+#   ./kaohe.sh bench  install, then run the benchmark suite on PostgreSQL (docs/benchmarks.md)
 # Everything is installed from this repository's own files (pyproject.toml, package-lock.json)
 # and, for the test tools, from Debian's packages.
 set -euo pipefail
@@ -58,13 +59,16 @@ run_app() {
 
 run_tests() {
   install_app "[dev]"
-  apt_install chromium chromium-driver fonts-noto-cjk gettext slapd ldap-utils libreoffice-writer-nogui poppler-utils
+  # slapd: the LDAP sign-in test; LibreOffice and poppler: the forms' rendering test; wrk: the
+  # benchmark suite's quick mode (tests/bench) loads the pages over HTTP.
+  apt_install chromium chromium-driver fonts-noto-cjk gettext slapd ldap-utils \
+    libreoffice-writer-nogui poppler-utils wrk
   ensure_postgres
   local pg_url=${KAOHE_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kaohe_ci}
   export KAOHE_VAR_DIR=${KAOHE_VAR_DIR:-$PWD/var/test}
 
   say "Lint (ruff) and types (mypy)"
-  "$VENV/bin/ruff" check kaohe tests
+  "$VENV/bin/ruff" check kaohe tests bench
   "$VENV/bin/mypy" kaohe
 
   say "Tests on SQLite"
@@ -72,6 +76,15 @@ run_tests() {
 
   say "Tests on PostgreSQL"
   DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q --create-db "$@"
+}
+
+run_bench() {
+  install_app ""
+  apt_install wrk
+  ensure_postgres
+  export KAOHE_VAR_DIR=${KAOHE_VAR_DIR:-$PWD/var/bench}
+  KAOHE_BENCH_DATABASE_URL=${KAOHE_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kaohe_benchrun} \
+    "$VENV/bin/python" -m bench "$@"
 }
 
 update_messages() {
@@ -84,5 +97,7 @@ case "${1:-}" in
   run) shift; run_app "$@" ;;
   messages) update_messages ;;
   test) shift; run_tests "$@" ;;
-  *) echo "usage: ./kaohe.sh run | ./kaohe.sh test [pytest arguments]" >&2; exit 2 ;;
+  bench) shift; run_bench "$@" ;;
+  *) echo "usage: ./kaohe.sh run | ./kaohe.sh test [pytest arguments] | ./kaohe.sh bench [--quick]" >&2
+     exit 2 ;;
 esac

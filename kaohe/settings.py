@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kaohe.documents",
     "kaohe.web",
     "kaohe.api",
+    "kaohe.synth",
 ]
 
 MIDDLEWARE = [

@@ -35,9 +35,18 @@ from kaohe.assessments.models import (
     Transition,
 )
 from kaohe.audit import chain as audit
+from kaohe.bulk import insert_many
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
-from kaohe.org.models import ASSESSED_CATEGORIES, Category, Duty, Organ, Person
+from kaohe.org.models import (
+    ASSESSED_CATEGORIES,
+    Assignment,
+    Category,
+    Duty,
+    Organ,
+    Person,
+    assessing_organ_of,
+)
 from kaohe.plans.models import Grade, IndicatorGroup, Period, PeriodState, YearPlan
 from kaohe.plans.services import plan_check, plan_for
 from kaohe.workdays.calendar import add_working_days, working_days
@@ -152,42 +161,55 @@ def period_open(*, organ: Organ, year: int, quarter: int, by: User) -> Period:
         organ=organ, year=year, quarter=quarter, defaults={"plan": plan})
     if period.is_closed:
         raise Refused(_("%(period)s已结束。") % {"period": str(period)}, rule="§五")
-    created = Assessment.objects.bulk_create(_new_assessments(period), batch_size=2000)
+    created = insert_many(Assessment, NEW_FIELDS, _new_assessments(period))
     # A bulk insert sends no signals: the audit log gets one event for the whole batch.
-    audit.record("period.open", obj=period, new={"assessments_created": len(created)}, user=by)
+    audit.record("period.open", obj=period, new={"assessments_created": created}, user=by)
     undetermined_refresh(period=period)
     return period
 
 
-def _new_assessments(period: Period) -> list[Assessment]:
+NEW_FIELDS = ["period_id", "person_id", "section_id", "category", "frontline"]
+
+
+def _new_assessments(period: Period) -> list[tuple[int, int, int, str, bool]]:
+    """(period, person, section, category, frontline) of everyone the organ assesses in the
+    quarter and who has no assessment yet. Plain values, not model instances: an organ may
+    have tens of thousands of people."""
     first, last = period.first_day, period.last_day
-    already = set(period.assessments.values_list("person_id", flat=True))
-    candidates = (
-        Person.objects.filter(active=True, category__in=ASSESSED_CATEGORIES,
-                              assignments__organ=period.organ,
-                              assignments__start__lte=last)
-        .filter(Q(assignments__end__isnull=True) | Q(assignments__end__gte=first))
-        .exclude(pk__in=already).distinct()
-        .prefetch_related("assignments")
-    )
+    during = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
+    people = (Person.objects.filter(active=True, category__in=ASSESSED_CATEGORIES,
+                                    pk__in=Assignment.objects.filter(during, organ=period.organ)
+                                    .values("person_id"))
+              .exclude(pk__in=period.assessments.values("person_id")).order_by())
+    spans: dict[int, list[tuple[int, int | None, datetime.date, datetime.date | None]]] = {}
+    for person_id, *span in (Assignment.objects.filter(during, person__in=people).order_by()
+                             .values_list("person_id", "organ_id", "section_id", "start", "end")):
+        spans.setdefault(person_id, []).append(tuple(span))  # type: ignore[arg-type]
     created = []
-    for person in candidates:
-        if person.assessing_organ_id(first, last) != period.organ_id:
+    for pk, organ_id, own_section, category, frontline in people.values_list(
+            "pk", "organ_id", "section_id", "category", "frontline"):
+        mine = spans.get(pk, [])
+        # Most people have one assignment in the quarter, which decides alone; instances
+        # (for decision 0003's rule) only for the others.
+        assignments = [Assignment(organ_id=organ, section_id=section, start=start, end=end)
+                       for organ, section, start, end in mine
+                       ] if len(mine) > 1 or organ_id != period.organ_id else []
+        assessing = mine[0][0] if len(mine) == 1 else assessing_organ_of(assignments, first, last)
+        if assessing != period.organ_id:
             continue  # e.g. seconded out for most of the quarter
-        section_id = _section_during(person, period)
-        if section_id is None:
-            continue
-        created.append(Assessment(period=period, person=person, section_id=section_id,
-                                  category=person.category, frontline=person.frontline))
+        section_id = _section_during(organ_id, own_section, assignments, period)
+        if section_id is not None:
+            created.append((period.pk, pk, section_id, category, frontline))
     return created
 
 
-def _section_during(person: Person, period: Period) -> int | None:
+def _section_during(home_organ_id: int, own_section_id: int | None,
+                    assignments: list[Assignment], period: Period) -> int | None:
     """The section the person works in for this organ: their own, or the receiving organ's
     section of a secondment."""
-    if person.organ_id == period.organ_id:
-        return person.section_id
-    placements = [a for a in person.assignments.all()
+    if home_organ_id == period.organ_id:
+        return own_section_id
+    placements = [a for a in assignments
                   if a.organ_id == period.organ_id and a.section_id
                   and a.days_within(period.first_day, period.last_day)]
     return max(placements, key=lambda a: a.start).section_id if placements else None

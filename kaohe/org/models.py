@@ -8,6 +8,7 @@ section names as overseen by; the principal is named by the organ.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -143,9 +144,7 @@ class Person(models.Model):
     def assessing_organ_id(self, first: datetime.date, last: datetime.date) -> int | None:
         """The organ that assesses this person for the period first..last (decision 0003):
         the assignment covering most days; on a tie the later one, i.e. the current unit."""
-        covering = [(a.days_within(first, last), a.start, a.organ_id)
-                    for a in self.assignments.all() if a.days_within(first, last) > 0]
-        return max(covering)[2] if covering else None
+        return assessing_organ_of(self.assignments.all(), first, last)
 
 
 class AssignmentKind(models.TextChoices):
@@ -239,3 +238,12 @@ class OrganDuty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_duty_display()} {self.person}"
+
+
+def assessing_organ_of(assignments: Iterable[Assignment], first: datetime.date,
+                       last: datetime.date) -> int | None:
+    """Decision 0003 over a person's assignments: the one covering most days of first..last;
+    on a tie the later one."""
+    covering = [(a.days_within(first, last), a.start, a.organ_id)
+                for a in assignments if a.days_within(first, last) > 0]
+    return max(covering)[2] if covering else None

@@ -1,0 +1,1 @@
+"""Kaohe's benchmark suite: `python -m bench [--quick]` (see docs/benchmarks.md)."""

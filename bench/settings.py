@@ -1,0 +1,9 @@
+"""The production settings, plus the bare view that gives the HTTP ceiling."""
+
+from kaohe.settings import *  # noqa: F403
+from kaohe.settings import STORAGES
+
+ROOT_URLCONF = "bench.urls"
+# Pages link static files by name; the hashed manifest would need a collectstatic first.
+STORAGES = {**STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,48 @@
+"""The quarter's lists (home to-do, review and approval screens, the API's assessment list)
+issue the same number of queries for 3 or 30 assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from kaohe.accounts.models import ApiToken
+from kaohe.assessments.models import Assessment
+from kaohe.assessments.services import period_open
+from tests.assessments.test_open_in_bulk import hire
+from tests.personas import World
+
+PAGES = {"chief": ["/", "/periods/{period}/review/", "/api/v1/assessments",
+                   "/api/v1/assessments?period={period}"],
+         "leader": ["/", "/periods/{period}/approval/", "/api/v1/assessments"]}
+
+
+def queries(client: Client, url: str, headers: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, headers=headers).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("persona", "page"),
+                         [(persona, page) for persona, pages in PAGES.items() for page in pages])
+def test_quarter_lists_cost_the_same_queries_for_3_or_30_rows(
+        client_for: Callable[[str | None], Client], world: World, persona: str,
+        page: str) -> None:
+    period = world.periods["organ"]
+    url = page.format(period=period.pk)
+    client = client_for(persona)
+    _token, raw = ApiToken.issue(world.users[persona], "budget")
+    headers = {"Authorization": f"Bearer {raw}"} if url.startswith("/api/") else {}
+    queries(client, url, headers)  # the first use of a token records its time
+    before = Assessment.objects.filter(period=period, section=world.section_a).count()
+    few = queries(client, url, headers)
+    hire(world, 27, "Q")
+    period_open(organ=world.organ, year=period.year, quarter=period.quarter,
+                by=world.users["office"])
+    assert Assessment.objects.filter(period=period, section=world.section_a).count() >= (
+        before + 27)
+    assert queries(client, url, headers) == few
