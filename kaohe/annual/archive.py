@@ -16,6 +16,7 @@ from kaohe.accounts.models import User
 from kaohe.annual import selectors
 from kaohe.annual.models import AnnualChange, AnnualYear, ArchivedFile, YearState
 from kaohe.annual.services import office_only, open_year, required_reason
+from kaohe.appeals.models import Appeal
 from kaohe.assessments.models import Transition
 from kaohe.documents import docx
 from kaohe.documents import selectors as documents
@@ -27,9 +28,8 @@ RULE = "§九(四)"
 
 
 def decisions_of(person: Person, annual: AnnualYear) -> list[dict[str, Any]]:
-    """Every decision on the person's year, oldest first: each quarter's transitions (with
-    the previous values) and the annual decisions. The one place that collects them: appeal
-    outcomes are to be added here."""
+    """Every decision on the person's year: each quarter's transitions (with the previous
+    values), the appeals and their outcomes (§十(二)), and the annual decisions."""
     found: list[dict[str, Any]] = [
         {"kind": "quarter", "quarter": t.assessment.period.quarter, "action": t.action,
          "from": t.from_state, "to": t.to_state, "by": t.by.username, "at": t.at.isoformat(),
@@ -38,6 +38,16 @@ def decisions_of(person: Person, annual: AnnualYear) -> list[dict[str, Any]]:
             assessment__person=person, assessment__period__organ=annual.organ,
             assessment__period__year=annual.year).select_related("by", "assessment__period")
         .order_by("at", "id")
+    ]
+    found += [
+        {"kind": "appeal", "quarter": a.assessment.period.quarter, "filed_on": str(a.filed_on),
+         "text": a.text, "outcome": a.state, "previous": a.previous_grade, "grade": a.new_grade,
+         "reason": a.reason, "by_committee": a.by_committee,
+         "decided_on": str(a.decided_on) if a.decided_on else None}
+        for a in Appeal.objects.filter(
+            assessment__person=person, assessment__period__organ=annual.organ,
+            assessment__period__year=annual.year).select_related("assessment__period")
+        .order_by("filed_at", "id")
     ]
     found += [
         {"kind": "annual", "action": c.action, "by": c.by.username, "at": c.at.isoformat(),

@@ -129,3 +129,23 @@ def test_archive_list_query_budget(world: World,
         archive.archive_correct(archived=first, content=b"v", reason="更正",
                                 by=world.users["office"])
     assert count() == few
+
+
+def test_the_decisions_record_includes_appeals_and_their_outcome(world: World) -> None:
+    import datetime
+
+    from kaohe.appeals.models import Appeal
+
+    assessment = world.assessments["staff"]
+    Appeal.objects.create(assessment=assessment, channel="paper", text="等次偏低",
+                          filed_on=datetime.date(2025, 10, 10),
+                          deadline=datetime.date(2025, 10, 13), filed_by=world.users["office"],
+                          state="changed", previous_grade="一般", new_grade="较好",
+                          reason="复核后事实不符", decided_on=datetime.date(2025, 10, 20))
+    year, _created = AnnualYear.objects.get_or_create(organ=world.organ, year=2025)
+    found = archive.decisions_of(world.people["staff"], year)
+    appeals = [d for d in found if d["kind"] == "appeal"]
+    assert appeals == [{
+        "kind": "appeal", "quarter": assessment.period.quarter, "filed_on": "2025-10-10",
+        "text": "等次偏低", "outcome": "changed", "previous": "一般", "grade": "较好",
+        "reason": "复核后事实不符", "by_committee": False, "decided_on": "2025-10-20"}]
