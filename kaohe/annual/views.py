@@ -3,12 +3,8 @@ reads through selectors (404 outside the scope), every change through one servic
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,27 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.accounts.models import User
 from kaohe.annual import archive, forms, selectors, services
-from kaohe.errors import NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Person
-from kaohe.workdays.calendar import CalendarNotCovered
-
-
-def _attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
-    try:
-        change(by=cast(User, request.user), **kwargs)
-    except NotAllowed as refusal:
-        raise PermissionDenied(refusal.message) from refusal
-    except Refused as refusal:
-        rule = f"（{refusal.rule}）" if refusal.rule else ""
-        messages.error(request, f"{refusal.message}{rule}")
-        return False
-    except CalendarNotCovered as missing:
-        messages.error(request, str(missing))
-        return False
-    return True
+from kaohe.web.actions import attempt
 
 
 def _overview(request: HttpRequest, organ: str, year: int) -> selectors.Overview:
@@ -82,7 +61,7 @@ def decide(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择年度等次。"))
-    elif _attempt(request, services.result_decide, organ=view.annual.organ, year=year,
+    elif attempt(request, services.result_decide, organ=view.annual.organ, year=year,
                   person=_person(view, form.cleaned_data["person"]),
                   grade=form.cleaned_data["grade"], reason=form.cleaned_data["reason"]):
         messages.success(request, _("已确定年度等次。"))
@@ -98,7 +77,7 @@ def refusal(request: HttpRequest, organ: str, year: int) -> HttpResponse:
         organ=view.annual.organ, personnel_no=request.POST.get("person", "")).first()
     if not form.is_valid() or person is None:
         messages.error(request, _("请填写本机关人员的人员编号。"))
-    elif _attempt(request, services.refusal_record, organ=view.annual.organ, year=year,
+    elif attempt(request, services.refusal_record, organ=view.annual.organ, year=year,
                   person=person, refused=form.cleaned_data["refused"],
                   note=form.cleaned_data["note"]):
         messages.success(request, _("已登记。"))
@@ -114,7 +93,7 @@ def settings(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errors in form.errors.values()
                                         for e in errors))
-    elif _attempt(request, services.settings_update, organ=view.annual.organ, year=year,
+    elif attempt(request, services.settings_update, organ=view.annual.organ, year=year,
                   **{name: form.cleaned_data[name] for name in services.SETTINGS}):
         messages.success(request, _("设置已保存。"))
     return _back(organ, year)
@@ -127,7 +106,7 @@ def announce(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     form = forms.AnnounceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写公示开始日期。"))
-    elif _attempt(request, services.announcement_set, organ=view.annual.organ, year=year,
+    elif attempt(request, services.announcement_set, organ=view.annual.organ, year=year,
                   start=form.cleaned_data["start"]):
         return redirect(reverse("annual_announcement", args=[organ, year]))
     return _back(organ, year)
@@ -137,7 +116,7 @@ def announce(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
-    if _attempt(request, archive.year_close, organ=view.annual.organ, year=year):
+    if attempt(request, archive.year_close, organ=view.annual.organ, year=year):
         messages.success(request, _("已归档。"))
         return redirect(reverse("annual_archive", args=[organ, year]))
     return _back(organ, year)
@@ -166,7 +145,7 @@ def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
 def archive_correct(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.archived_file(access.actor_for(request.user), pk)
     upload = request.FILES.get("file")
-    if _attempt(request, archive.archive_correct, archived=found,
+    if attempt(request, archive.archive_correct, archived=found,
                 content=upload.read() if upload else b"", reason=request.POST.get("reason", "")):
         messages.success(request, _("已登记更正，原文件保留。"))
     return redirect(reverse("annual_archive", args=[found.annual.organ.code, found.annual.year]))

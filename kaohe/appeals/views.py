@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kaohe.appeals import forms, selectors, services
 from kaohe.assessments import selectors as assessment_selectors
-from kaohe.assessments.views import _attempt
 from kaohe.org import access
+from kaohe.web.actions import attempt
 
 
 def _actor(request: HttpRequest) -> access.Actor:
@@ -45,7 +45,7 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     form = (forms.PaperAppealForm if paper else forms.AppealForm)(request.POST)
     if not form.is_valid():
         messages.error(request, assessment_selectors.form_errors(form))
-    elif _attempt(request, services.appeal_file, assessment=assessment, **form.cleaned_data):
+    elif attempt(request, services.appeal_file, assessment=assessment, **form.cleaned_data):
         messages.success(request, _("申诉已登记，办公室处理后会通知本人。") if paper
                          else _("申诉已提交，办公室处理后会通知您。"))
     return redirect("assessment_detail", pk=pk)
@@ -58,7 +58,7 @@ def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.OpinionForm(request.POST)
     if not form.is_valid():
         messages.error(request, assessment_selectors.form_errors(form))
-    elif _attempt(request, services.opinion_add, appeal=appeal, **form.cleaned_data):
+    elif attempt(request, services.opinion_add, appeal=appeal, **form.cleaned_data):
         messages.success(request, _("意见已记录。"))
     return redirect("appeal_detail", pk=pk)
 
@@ -70,6 +70,6 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, assessment_selectors.form_errors(form))
-    elif _attempt(request, services.appeal_decide, appeal=appeal, **form.cleaned_data):
+    elif attempt(request, services.appeal_decide, appeal=appeal, **form.cleaned_data):
         messages.success(request, _("处理结果已记录，并已通知本人。"))
     return redirect("appeal_detail", pk=pk)

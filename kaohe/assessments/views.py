@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts.models import User
 from kaohe.assessments import forms, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
-from kaohe.errors import NotAllowed, Refused
 from kaohe.org import access
 from kaohe.plans.services import task_assign
-from kaohe.workdays.calendar import CalendarNotCovered
+from kaohe.web.actions import attempt
 
 
 def _user(request: HttpRequest) -> User:
@@ -32,22 +31,6 @@ def _user(request: HttpRequest) -> User:
 
 def _actor(request: HttpRequest) -> access.Actor:
     return access.actor_for(request.user)
-
-
-def _attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
-    """Run a service; show its refusal (message and rule) instead of a half-done change."""
-    try:
-        change(by=_user(request), **kwargs)
-    except NotAllowed as refusal:
-        raise PermissionDenied(refusal.message) from refusal
-    except Refused as refusal:
-        rule = f"（{refusal.rule}）" if refusal.rule else ""
-        messages.error(request, f"{refusal.message}{rule}")
-        return False
-    except CalendarNotCovered as missing:
-        messages.error(request, str(missing))
-        return False
-    return True
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -78,10 +61,10 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = forms.SummaryForm(request.POST)
-    if form.is_valid() and _attempt(request, services.summary_save, assessment=assessment,
+    if form.is_valid() and attempt(request, services.summary_save, assessment=assessment,
                                     text=form.cleaned_data["text"]):
         if "submit" in request.POST:
-            if _attempt(request, services.summary_submit, assessment=assessment):
+            if attempt(request, services.summary_submit, assessment=assessment):
                 messages.success(request, _("个人小结已提交主管领导。"))
         else:
             messages.success(request, _("草稿已保存。"))
@@ -98,7 +81,7 @@ def _form_action(form_class: type[Any], change: Callable[..., Any],
         form = form_class(request.POST)
         if not form.is_valid():
             messages.error(request, selectors.form_errors(form))
-        elif _attempt(request, change, assessment=assessment, **form.cleaned_data):
+        elif attempt(request, change, assessment=assessment, **form.cleaned_data):
             messages.success(request, f"{assessment.person.name}：{done}")
         return _back(request, reverse("assessment_detail", args=[pk]))
     return view
@@ -127,7 +110,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("score_")}
         proposal = services.Proposal(scores=form.scores(), **data)
-        if _attempt(request, services.assessment_propose, assessment=assessment,
+        if attempt(request, services.assessment_propose, assessment=assessment,
                     proposal=proposal):
             messages.success(request, _("%(name)s：已提出等次建议。") % {
                 "name": assessment.person.name})
@@ -183,7 +166,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
     organ = actor.person.organ
     if not form.is_valid():
         messages.error(request, _("请填写年度和季度。"))
-    elif _attempt(request, services.period_open, organ=organ, **form.cleaned_data):
+    elif attempt(request, services.period_open, organ=organ, **form.cleaned_data):
         messages.success(request, _("已开启考核季度，并为参加考核的人员建立了考核。"))
     return redirect("periods")
 
@@ -193,7 +176,7 @@ def _period_action(change: Callable[..., Any], done: str) -> Callable[..., HttpR
     @require_POST
     def view(request: HttpRequest, period_id: int) -> HttpResponse:
         period = selectors.period_detail(_actor(request), period_id)
-        if _attempt(request, change, period=period):
+        if attempt(request, change, period=period):
             messages.success(request, done)
         return redirect("periods")
     return view
@@ -213,7 +196,7 @@ def leave_record(request: HttpRequest) -> HttpResponse:
         return redirect("periods")
     data = form.cleaned_data
     person = access.get_person(actor, data.pop("person"))
-    if _attempt(request, services.leave_record, person=person, **data):
+    if attempt(request, services.leave_record, person=person, **data):
         messages.success(request, _("请假已登记。"))
     return redirect("periods")
 
@@ -235,7 +218,7 @@ def liaison_answer(request: HttpRequest, request_id: int) -> HttpResponse:
     asked = get_object_or_404(selectors.liaison_requests(actor), pk=request_id)
     form = forms.LiaisonAnswerForm(request.POST)
     answer = form.cleaned_data["answer"] if form.is_valid() else ""
-    if _attempt(request, services.liaison_answer, asked=asked, answer=answer):
+    if attempt(request, services.liaison_answer, asked=asked, answer=answer):
         messages.success(request, _("意见已提交。"))
     return redirect("liaison_inbox")
 
@@ -251,7 +234,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    if _attempt(request, services.follow_up_add, assessment=assessment,
+    if attempt(request, services.follow_up_add, assessment=assessment,
                 kind=request.POST.get("kind", "")):
         messages.success(request, _("已增加措施。"))
     return redirect("follow_ups")
@@ -265,7 +248,7 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, selectors.form_errors(form))
-    elif _attempt(request, services.follow_up_done, follow_up=item, **form.cleaned_data):
+    elif attempt(request, services.follow_up_done, follow_up=item, **form.cleaned_data):
         messages.success(request, _("已登记完成。"))
     return redirect("follow_ups")
 
@@ -280,7 +263,7 @@ def task_add(request: HttpRequest, personnel_no: str) -> HttpResponse:
         raise PermissionDenied
     if not form.is_valid():
         messages.error(request, selectors.form_errors(form))
-    elif _attempt(request, task_assign, person=person, **form.cleaned_data):
+    elif attempt(request, task_assign, person=person, **form.cleaned_data):
         messages.success(request, _("任务已分解给 %(name)s。") % {"name": person.name})
     return redirect("person_detail", personnel_no=personnel_no)
 

@@ -1,0 +1,31 @@
+"""How a page runs a service: a refusal becomes a message the person can act on (with its
+rule), a change they may not make a 403, and nothing is left half-done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from kaohe.accounts.models import User
+from kaohe.errors import NotAllowed, Refused
+from kaohe.workdays.calendar import CalendarNotCovered
+
+
+def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
+    """Run a service as the signed-in user; True when it went through."""
+    try:
+        change(by=cast(User, request.user), **kwargs)
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    except Refused as refusal:
+        rule = f"（{refusal.rule}）" if refusal.rule else ""
+        messages.error(request, f"{refusal.message}{rule}")
+        return False
+    except CalendarNotCovered as missing:
+        messages.error(request, str(missing))
+        return False
+    return True
