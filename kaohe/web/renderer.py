@@ -13,7 +13,7 @@ from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 INPUTS = {f"django/forms/widgets/{name}.html" for name in (
     "input", "text", "number", "email", "url", "password", "hidden", "checkbox", "date",
@@ -75,7 +75,7 @@ class FastRenderer(DjangoTemplates):
     """Django's default renderer, with the plain widgets and labels written in Python."""
 
     def render(self, template_name: str, context: dict[str, Any],
-               request: Any = None) -> SafeString:
+               request: Any = None) -> str:
         widget = context.get("widget")
         if template_name in INPUTS and widget is not None:
             return mark_safe(_input(widget))  # noqa: S308 (every part escaped above)
