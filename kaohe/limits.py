@@ -22,6 +22,7 @@ KEY = 64  # codes and personnel numbers named in a URL or a query
 YEAR_MIN, YEAR_MAX = 2000, 2100
 SCORE_MIN, SCORE_MAX = 0, 100
 ID_MAX = 2**63 - 1  # the largest primary key the databases hold
+PAGE_DEFAULT, PAGE_MAX = 200, 1000  # rows of an API list per request (`limit`)
 
 
 def text(value: str, limit: int, *, label: str, rule: str = "") -> str:

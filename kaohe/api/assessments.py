@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from kaohe import limits
@@ -251,13 +251,23 @@ def period_published(request: HttpRequest, period_id: Id) -> PublishedOut:
 @router.get("/assessments", response=list[AssessmentOut])
 def assessment_list(
     request: HttpRequest,
+    response: HttpResponse,  # the headers of the answer (the next page's Link)
     period: Annotated[int | None, Query(ge=1, le=limits.ID_MAX)] = None,
     section: Annotated[str | None, Query(max_length=limits.KEY)] = None,
     state: Annotated[StateValue | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=limits.PAGE_MAX)] = limits.PAGE_DEFAULT,
+    offset: Annotated[int, Query(ge=0, le=limits.ID_MAX)] = 0,
 ) -> list[AssessmentOut]:
-    found = selectors.assessment_list(_actor(request), period=period, section=section,
-                                      state=state)
-    return [AssessmentOut.of(a, detail=False) for a in found]
+    """In pages of `limit` rows (default 200, at most 1000) from `offset`, in a fixed order;
+    when more rows follow, the `Link` header names the next page (rel="next")."""
+    found = list(selectors.assessment_list(_actor(request), period=period, section=section,
+                                           state=state)[offset:offset + limit + 1])
+    if len(found) > limit:  # one row more than asked: there is a next page, without a count
+        following = request.GET.copy()
+        following["offset"] = str(offset + limit)
+        following["limit"] = str(limit)
+        response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    return [AssessmentOut.of(a, detail=False) for a in found[:limit]]
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe import limits
 from kaohe.assessments.models import FeedbackMethod, LeaveKind
 from kaohe.plans.models import Grade, Indicator
+from kaohe.web.renderer import FastRenderer
 from kaohe.web.widgets import DATE
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
@@ -34,7 +35,10 @@ class QuestionForm(forms.Form):
 
 class ProposalForm(forms.Form):
     """One indicator field per indicator of the year's plan, then the grade and the inputs
-    the plan requires besides the summary (§七(三))."""
+    the plan requires besides the summary (§七(三)). Rendered once per person on the review
+    screen: its widgets are written by the FastRenderer."""
+
+    default_renderer = FastRenderer
 
     grade = forms.ChoiceField(label=_("拟定等次"), choices=GRADE_CHOICES, required=False)
     comment = forms.CharField(label=_("评鉴意见"),

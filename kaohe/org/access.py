@@ -16,11 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kaohe.accounts.models import TechnicalRole
-from kaohe.org.models import Category, Duty, Organ, OrgDepartment, Person, Section
+from kaohe.org.models import (
+    Category,
+    CommitteeMember,
+    Duty,
+    Organ,
+    OrganDuty,
+    OrgDepartment,
+    Person,
+    Section,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -103,14 +112,22 @@ def _build_actor(user: User) -> Actor:
         .values_list("id", flat=True)
     )
     roles = {Role.ORG_DEPARTMENT} if department_organs else set()
+    # One query for the person and the facts their roles follow from (every request asks).
+    mine = OuterRef("pk")
     person = (
-        Person.objects.select_related("organ", "section").filter(user=user, active=True).first()
+        Person.objects.select_related("organ", "section").filter(user=user, active=True)
+        .annotate(oversees=Exists(Section.objects.filter(leader_in_charge=mine)),
+                  is_office=Exists(OrganDuty.objects.filter(person=mine, duty=Duty.OFFICE)),
+                  is_liaison=Exists(OrganDuty.objects.filter(person=mine, duty=Duty.LIAISON)),
+                  on_committee=Exists(CommitteeMember.objects.filter(person=mine)))
+        .first()
     )
     if person is None:
         return Actor(user=user, roles=frozenset(roles), technical_role=user.technical_role,
                      department_organ_ids=department_organs)
 
-    overseen = frozenset(person.overseen_sections.values_list("id", flat=True))
+    overseen = (frozenset(person.overseen_sections.values_list("id", flat=True))
+                if person.oversees else frozenset())
     sections = set(overseen)
     if sections:
         roles.add(Role.LEADER)
@@ -119,10 +136,9 @@ def _build_actor(user: User) -> Actor:
         sections.add(person.section_id)
     elif person.category == Category.STAFF:
         roles.add(Role.STAFF)
-    duties = set(person.duties.values_list("duty", flat=True))
-    roles |= {Role.OFFICE} if Duty.OFFICE in duties else set()
-    roles |= {Role.LIAISON} if Duty.LIAISON in duties else set()
-    if person.committee_seats.exists():
+    roles |= {Role.OFFICE} if person.is_office else set()
+    roles |= {Role.LIAISON} if person.is_liaison else set()
+    if person.on_committee:
         roles.add(Role.COMMITTEE)
     if person.organ.principal_id == person.id:
         roles.add(Role.PRINCIPAL)

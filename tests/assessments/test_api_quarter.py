@@ -134,3 +134,25 @@ def test_a_whole_quarter_through_the_api() -> None:
     actions = [h["action"] for h in detail["history"]]
     assert actions == ["save_summary", "submit", "return", "submit", "propose", "approve",
                        "feedback", "acknowledge"]
+
+
+def test_the_assessment_list_comes_in_pages_linked_to_the_next() -> None:
+    load_demo()
+    api = Api()
+    period = api.ok("zhaowj", "POST", "/periods", {"organ": ORGAN, "year": 2025, "quarter": 3})
+    everything = api.ok("zhaowj", "GET", f"/assessments?period={period['id']}")
+    assert len(everything) == 21  # under the default page size: the same list as before
+    token = {"Authorization": f"Bearer {api.tokens['zhaowj']}"}
+    pages, path = [], f"/api/v1/assessments?period={period['id']}&limit=8"
+    while path:
+        response = api.client.get(path, headers=token)
+        assert response.status_code == 200
+        pages.append([row["id"] for row in response.json()])
+        link = response.headers.get("Link", "")
+        path = link[1:link.index(">")] if link else ""
+    assert [len(page) for page in pages] == [8, 8, 5]
+    assert [pk for page in pages for pk in page] == [row["id"] for row in everything]  # in order
+    assert api.ok("zhaowj", "GET", f"/assessments?period={period['id']}&offset=21") == []
+    for wrong in ("limit=0", "limit=1001", "offset=-1"):
+        status, body = api.call("zhaowj", "GET", f"/assessments?{wrong}")
+        assert status == 400 and body["error"]["code"], wrong  # the validation error body
