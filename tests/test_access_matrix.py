@@ -8,7 +8,6 @@ is_in_the_matrix`, so no page or endpoint escapes the matrix.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -17,9 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
-from kaohe.appeals.models import Appeal
 from tests.personas import PERSONAS, World
 from tests.security.test_write_matrix import PUBLIC_WRITES, WRITE_PAGES
+from tests.targets import ORGAN_TARGETS, SECTION_TARGETS, target_args
 
 ANON = "anonymous"
 ALL = [ANON, *PERSONAS]
@@ -29,8 +28,6 @@ PERSON_TARGETS = ["staff", "colleague", "other_staff", "leader", "outsider"]
 ASSESSMENT_TARGETS = ["assessment:staff", "assessment:colleague", "assessment:other_staff",
                       "assessment:chief", "assessment:outsider"]
 PERIOD_TARGETS = ["period:organ", "period:other"]
-ORGAN_TARGETS = ["organ", "other"]
-SECTION_TARGETS = ["a", "b", "other:a"]
 
 # One line per persona: the statuses for the targets in order. Signed-in personas only; the
 # anonymous visitor is redirected to the login page (pages) or gets 401 (API).
@@ -219,37 +216,6 @@ ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES | {
 }
 
 
-def path_args(world: World, target: str) -> list[str]:
-    if target == "":
-        return []
-    if target in ORGAN_TARGETS:
-        return [target]
-    kind, _, key = target.partition(":")
-    if kind == "assessment":
-        return [str(world.assessments[key].pk)]
-    if kind == "period":
-        return [str(world.periods[key].pk)]
-    if kind == "appeal":
-        return [str(_appeal(world, key).pk)]
-    if kind == "annual":
-        return [key, "2025"]
-    if kind == "form":
-        return [world.people[key].personnel_no, "2025"]
-    if target in SECTION_TARGETS:
-        organ, _, code = target.rpartition(":")
-        return [organ or "organ", code]
-    return [world.people[target].personnel_no]
-
-
-def _appeal(world: World, persona: str) -> Appeal:
-    """The persona's appeal, made on first use (each test's rows are rolled back)."""
-    appeal, _created = Appeal.objects.get_or_create(
-        assessment=world.assessments[persona],
-        defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
-                  "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
-    return appeal
-
-
 def cases(routes: dict[str, tuple[list[str], dict[str, str]]], anonymous_status: int):
     for route, (targets, matrix) in routes.items():
         for persona in ALL:
@@ -269,7 +235,7 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
     world = shared_world
     if persona != ANON:
         client.force_login(world.users[persona])
-    response = client.get(reverse(route, args=path_args(world, target)))
+    response = client.get(reverse(route, args=target_args(world, target)))
     assert response.status_code == expected
     if expected == 302:  # signed in: only the second-factor step, sending on to enrolment
         assert response["Location"].startswith(reverse("login" if persona == ANON
@@ -284,7 +250,7 @@ def test_api_access(client: Client, shared_world: World, db: None, route: str, p
     if persona != ANON:
         _token, raw = ApiToken.issue(world.users[persona], "matrix")
         headers["Authorization"] = f"Bearer {raw}"
-    values = iter(path_args(world, target))
+    values = iter(target_args(world, target))
     path = re.sub(r"\{\w+\}", lambda _match: next(values), route)
     response = client.get(f"/api/v1{path}", headers=headers)
     assert response.status_code == expected

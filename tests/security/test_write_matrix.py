@@ -29,10 +29,10 @@ from django.urls import reverse
 
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
-from kaohe.appeals.models import Appeal
 from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
 from kaohe.records.models import Entry
 from tests.personas import PERSONAS, World
+from tests.targets import target_args
 
 ANON = "anonymous"
 ALL = [ANON, *PERSONAS]
@@ -298,29 +298,11 @@ def _objects(world: World) -> dict[str, int]:
 
 
 def url_args(world: World, target: str, objects: dict[str, int]) -> list[str]:
-    if target == "" or target.startswith("body:"):
+    if target.startswith("body:"):
         return []
-    kind, _, key = target.partition(":")
-    if kind == "assessment":
-        return [str(world.assessments[key].pk)]
-    if kind == "period":
-        return [str(world.periods[key].pk)]
-    if kind == "appeal":
-        return [str(_appeal(world, key).pk)]
-    if kind == "annual":
-        return [key, "2025"]
     if target in objects:
         return [str(objects[target])]
-    return [world.people[target].personnel_no]
-
-
-def _appeal(world: World, persona: str) -> Appeal:
-    """The persona's pending appeal, made on first use (rolled back after each test)."""
-    appeal, _created = Appeal.objects.get_or_create(
-        assessment=world.assessments[persona],
-        defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
-                  "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
-    return appeal
+    return target_args(world, target)
 
 
 def _passed(status: int) -> bool:

@@ -1,0 +1,43 @@
+"""The targets of the authorization matrices ("assessment:staff", "period:organ", "a", …) and
+the URL arguments each one stands for in the shared test world."""
+
+from __future__ import annotations
+
+import datetime
+
+from kaohe.appeals.models import Appeal
+from tests.personas import World
+
+ORGAN_TARGETS = ["organ", "other"]
+SECTION_TARGETS = ["a", "b", "other:a"]
+
+
+def target_args(world: World, target: str) -> list[str]:
+    if target == "":
+        return []
+    if target in ORGAN_TARGETS:
+        return [target]
+    kind, _, key = target.partition(":")
+    if kind == "assessment":
+        return [str(world.assessments[key].pk)]
+    if kind == "period":
+        return [str(world.periods[key].pk)]
+    if kind == "appeal":
+        return [str(appeal_of(world, key).pk)]
+    if kind == "annual":
+        return [key, "2025"]
+    if kind == "form":
+        return [world.people[key].personnel_no, "2025"]
+    if target in SECTION_TARGETS:
+        organ, _, code = target.rpartition(":")
+        return [organ or "organ", code]
+    return [world.people[target].personnel_no]
+
+
+def appeal_of(world: World, persona: str) -> Appeal:
+    """The persona's pending appeal, made on first use (each test's rows are rolled back)."""
+    appeal, _created = Appeal.objects.get_or_create(
+        assessment=world.assessments[persona],
+        defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
+                  "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
+    return appeal
