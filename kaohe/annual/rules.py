@@ -19,6 +19,7 @@ RULE_LOWER = "§九(四)"
 RULE_REFUSAL = "§十(一)"
 RULE_UNDETERMINED = "§十(三)"
 LOWER = (Grade.AVERAGE, Grade.POOR)
+GRADES = tuple(Grade.values)  # the enum builds Grade.values anew on every read
 
 # Codes of the rules an override can break, kept on the result and shown in reports.
 BROKEN = {
@@ -99,7 +100,7 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
              refused: bool = False) -> Recommendation:
     """Everything that follows from one person's own quarters (not yet the ratio)."""
     rec = Recommendation(key=key, quarters={q.quarter: q for q in quarters}, refused=refused)
-    rec.counts = {g: sum(1 for q in quarters if q.grade == g) for g in Grade.values}
+    rec.counts = {g: sum(1 for q in quarters if q.grade == g) for g in GRADES}
     rec.undetermined = sum(1 for q in quarters if q.decided and not q.determined)
     rec.pending = sum(1 for q in quarters if not q.decided)
     lower = sum(rec.counts[g] for g in LOWER)

@@ -4,7 +4,9 @@ fixed number of queries whatever the number of people (query budget)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kaohe.annual import rules
@@ -21,7 +23,8 @@ class Row:
     person: Person
     rec: rules.Recommendation
     result: AnnualResult | None
-    assessments: dict[int, Assessment]
+    # By quarter; filled only by overview(with_assessments=True).
+    assessments: dict[int, Assessment] = field(default_factory=dict)
 
     @property
     def decided_grade(self) -> str:
@@ -74,46 +77,64 @@ def annual_year(organ: Organ, year: int) -> AnnualYear:
             or AnnualYear(organ=organ, year=year))
 
 
-def quarter_of(assessment: Assessment) -> rules.Quarter:
-    decided = assessment.state in DECIDED
-    determined = assessment.grade_determined
-    return rules.Quarter(
-        quarter=assessment.period.quarter,
-        grade=assessment.grade if decided and determined else "",
-        determined=determined, decided=decided, score=assessment.composite_score)
+# The columns the recommendation follows from, read as plain values: building the assessments
+# themselves (six model instances a row, the scores decoded) was five sixths of a roll-up.
+QUARTER_COLUMNS = ("person_id", "period__quarter", "state", "grade", "grade_determined",
+                   "composite_score")
 
 
-def overview(annual: AnnualYear, *, people: list[int] | None = None) -> Overview:
+def quarter_of(quarter: int, state: str, grade: str, determined: bool,
+               score: Decimal | None) -> rules.Quarter:
+    decided = state in DECIDED
+    return rules.Quarter(quarter=quarter, grade=grade if decided and determined else "",
+                         determined=determined, decided=decided, score=score)
+
+
+def overview(annual: AnnualYear, *, people: list[int] | None = None,
+             with_assessments: bool = False) -> Overview:
     """Every person assessed by the organ in the year, with their quarters and the
     recommendation. The ratio is always computed on the whole organ; `people` only narrows
-    the rows returned (for one person's forms)."""
+    the rows returned (for one person's forms). The assessments themselves are loaded only
+    `with_assessments` (the official forms read their texts)."""
     periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
     found = (Assessment.objects.filter(period__in=periods.values())
-             .select_related("person", "person__organ", "person__section", "section", "period")
              .order_by("section__code", "-category", "person__personnel_no", "period__quarter"))
-    by_person: dict[int, tuple[Person, dict[int, Assessment]]] = {}
-    for assessment in found:
-        entry = by_person.setdefault(assessment.person_id, (assessment.person, {}))
-        entry[1][assessment.period.quarter] = assessment
-    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)
-                .select_related("person", "person__section", "person__organ")}
+    quarters: dict[int, list[rules.Quarter]] = {}
+    for person_id, *columns in found.values_list(*QUARTER_COLUMNS):
+        quarters.setdefault(person_id, []).append(quarter_of(*columns))
+    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)}
                if annual.pk else {})
-    for person_id, result in results.items():  # refusing to take part: no assessment at all
-        by_person.setdefault(person_id, (result.person, {}))
+    for person_id in results:  # refusing to take part: no assessment at all
+        quarters.setdefault(person_id, [])
+    persons = Person.objects.select_related("organ", "section").in_bulk(quarters)
     rows = [
-        Row(person=person,
-            rec=rules.evaluate(person.personnel_no, [quarter_of(a) for a in found_.values()],
-                               annual, refused=bool(results.get(person.pk)
-                                                    and results[person.pk].refused_to_take_part)),
-            result=results.get(person.pk), assessments=found_)
-        for person, found_ in by_person.values()
+        Row(person=persons[person_id],
+            rec=rules.evaluate(persons[person_id].personnel_no, found_, annual,
+                               refused=bool(results.get(person_id)
+                                            and results[person_id].refused_to_take_part)),
+            result=results.get(person_id))
+        for person_id, found_ in quarters.items()
     ]
     recs = [row.rec for row in rows]
     limit = rules.rank(recs, annual)
     if people is not None:
         rows = [row for row in rows if row.person.pk in people]
+    if with_assessments:
+        _attach_assessments(rows, found, people)
     return Overview(annual=annual, periods=periods, rows=rows, limit=limit,
                     participants=rules.participants(recs, annual))
+
+
+def _attach_assessments(rows: list[Row], found: QuerySet[Assessment],
+                        people: list[int] | None) -> None:
+    by_person = {row.person.pk: row for row in rows}
+    if people is not None:
+        found = found.filter(person_id__in=people)
+    for assessment in found.select_related("section", "period"):
+        row = by_person.get(assessment.person_id)
+        if row is not None:
+            assessment.person = row.person  # already read, with its organ and section
+            row.assessments[assessment.period.quarter] = assessment
 
 
 def annual_overview(actor: Actor, organ_code: str, year: int) -> Overview:

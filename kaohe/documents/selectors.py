@@ -37,7 +37,7 @@ def quarterly_form(actor: Actor, pk: int) -> OfficialForm:
 def annual_form(actor: Actor, personnel_no: str, year: int) -> OfficialForm:
     person = person_for_forms(actor, personnel_no)
     view = annual_selectors.overview(annual_selectors.annual_year(person.organ, year),
-                                     people=[person.pk])
+                                     people=[person.pk], with_assessments=True)
     if not view.rows:
         raise Http404
     return content.annual_form(view.rows[0], view)
@@ -84,7 +84,8 @@ def safe_name(name: str) -> str:
 def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document]:
     """Every form of the year for the people of the organ (or of one section): the annual
     form, each quarter's form and the record book, one folder per person."""
-    view = annual_selectors.overview(annual_selectors.annual_year(organ, year))
+    view = annual_selectors.overview(annual_selectors.annual_year(organ, year),
+                                     with_assessments=True)
     rows = [row for row in view.rows
             if section is None or row.person.section_id == section.pk]
     people = [row.person.pk for row in rows]
