@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,11 +74,13 @@ def visible_periods(actor: Actor) -> QuerySet[Period]:
         return Period.objects.none()
     scope = Q(organ_id__in=actor.readable_organ_ids)
     if actor.person:  # a seconded-in person sees the quarter of the organ assessing them
-        scope |= Q(assessments__person_id=actor.person.pk)
-    # A subquery, not a join: the scope above already joins assessments for one person.
+        # EXISTS, not a join: joining the quarter's assessments made one row per person,
+        # each counting the quarter again below, before DISTINCT (quadratic in its size).
+        scope |= Q(Exists(Assessment.objects.filter(period=OuterRef("pk"),
+                                                    person_id=actor.person.pk)))
     taking_part = (Assessment.objects.filter(period=OuterRef("pk")).order_by()
                    .values("period").annotate(n=Count("id")).values("n"))
-    return (Period.objects.filter(scope).distinct().select_related("organ", "plan")
+    return (Period.objects.filter(scope).select_related("organ", "plan")
             .annotate(taking_part=Coalesce(Subquery(taking_part), 0)))
 
 

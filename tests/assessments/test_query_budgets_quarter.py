@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from kaohe.accounts.models import ApiToken
 from kaohe.assessments.models import Assessment
+from kaohe.assessments.selectors import visible_periods
 from kaohe.assessments.services import period_open
+from kaohe.org.access import actor_for
 from tests.assessments.test_open_in_bulk import hire
 from tests.personas import World
 
@@ -46,3 +48,16 @@ def test_quarter_lists_cost_the_same_queries_for_3_or_30_rows(
     assert Assessment.objects.filter(period=period, section=world.section_a).count() >= (
         before + 27)
     assert queries(client, url, headers) == few
+
+
+def test_the_quarters_a_person_sees_are_found_without_joining_their_assessments(
+        world: World) -> None:
+    """A person seconded into another organ sees the quarter assessing them there, once. The
+    quarters are found by their own rows: joining every assessment to find the person's made
+    one row per assessment, each counting the quarter again (quadratic in its size)."""
+    staff, other = world.people["staff"], world.periods["other"]
+    Assessment.objects.create(period=other, person=staff, section=world.outsider_section,
+                              category=staff.category)
+    visible = visible_periods(actor_for(world.users["staff"]))
+    assert sorted(p.pk for p in visible) == sorted([world.periods["organ"].pk, other.pk])
+    assert 'JOIN "assessments_assessment"' not in str(visible.query)
