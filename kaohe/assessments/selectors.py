@@ -242,21 +242,26 @@ class Todo:
     notifications: list[Notification] = field(default_factory=list)
 
 
+def _queue_counts(actor: Actor, open_: QuerySet[Assessment]) -> list[tuple[int, str, int]]:
+    """(quarter, what waits, how many) for the reviewer and the approver, in one query."""
+    review, approve = access.reviewable(actor), access.approvable(actor)
+    waiting = [(str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW)),
+               (str(_("待审定")), approve & Q(state=State.PROPOSED)),
+               (str(_("待反馈")), review & Q(state=State.APPROVED))]
+    rows = (open_.filter(review | approve).values("period_id").order_by()
+            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when) in
+                         enumerate(waiting)}))
+    return [(row["period_id"], label, row[f"n{i}"])
+            for row in rows for i, (label, _w) in enumerate(waiting) if row[f"n{i}"]]
+
+
 def todo(actor: Actor) -> Todo:
     if actor.person is None:
         return Todo([], [], 0, 0)
     today = timezone.localdate()
     open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
     mine = list(open_.filter(person=actor.person).select_related("period"))
-    counted = []
-    for scope, states, label in [
-        (access.reviewable(actor), UNDER_REVIEW, str(_("待审核评鉴"))),
-        (access.approvable(actor), (State.PROPOSED,), str(_("待审定"))),
-        (access.reviewable(actor), (State.APPROVED,), str(_("待反馈"))),
-    ]:
-        counted += [(row["period_id"], label, row["n"]) for row in
-                    open_.filter(scope, state__in=states).values("period_id")
-                    .annotate(n=Count("id")).order_by()]
+    counted = _queue_counts(actor, open_)
     periods = Period.objects.in_bulk({period_id for period_id, _label, _n in counted})
     queues = [(periods[pk], label, n, today > periods[pk].last_day) for pk, label, n in counted]
     return Todo(

@@ -102,6 +102,16 @@ def actor_for(user: User | AnonymousUser | None) -> Actor:
     return cached
 
 
+# One query for the person and the facts their roles follow from. Every request asks: the
+# annotated queryset is built once here and only filtered per request (a third of its cost).
+_mine = OuterRef("pk")
+PERSON_WITH_ROLE_FACTS = Person.objects.select_related("organ", "section").annotate(
+    oversees=Exists(Section.objects.filter(leader_in_charge=_mine)),
+    is_office=Exists(OrganDuty.objects.filter(person=_mine, duty=Duty.OFFICE)),
+    is_liaison=Exists(OrganDuty.objects.filter(person=_mine, duty=Duty.LIAISON)),
+    on_committee=Exists(CommitteeMember.objects.filter(person=_mine)))
+
+
 def _build_actor(user: User) -> Actor:
     if user.technical_role:
         # 三员分立: a technical administrator holds no organ role, even if an account of theirs
@@ -112,16 +122,7 @@ def _build_actor(user: User) -> Actor:
         .values_list("id", flat=True)
     )
     roles = {Role.ORG_DEPARTMENT} if department_organs else set()
-    # One query for the person and the facts their roles follow from (every request asks).
-    mine = OuterRef("pk")
-    person = (
-        Person.objects.select_related("organ", "section").filter(user=user, active=True)
-        .annotate(oversees=Exists(Section.objects.filter(leader_in_charge=mine)),
-                  is_office=Exists(OrganDuty.objects.filter(person=mine, duty=Duty.OFFICE)),
-                  is_liaison=Exists(OrganDuty.objects.filter(person=mine, duty=Duty.LIAISON)),
-                  on_committee=Exists(CommitteeMember.objects.filter(person=mine)))
-        .first()
-    )
+    person = PERSON_WITH_ROLE_FACTS.filter(user=user, active=True).first()
     if person is None:
         return Actor(user=user, roles=frozenset(roles), technical_role=user.technical_role,
                      department_organ_ids=department_organs)
