@@ -1,14 +1,11 @@
 """Two approvers racing for the last 好 place (§八(一)) must end with exactly one winner.
 
 Each approver works in their own thread and database connection, and both start at the same
-moment; only committed data counts, so the test runs outside the usual test transaction."""
+moment (tests.races)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from kaohe.accounts.models import User
 from kaohe.assessments import services
@@ -18,6 +15,7 @@ from kaohe.errors import Refused
 from kaohe.org import access
 from kaohe.plans.models import Grade
 from tests.personas import World
+from tests.races import postgres_only, race
 
 INDICATORS = ["political", "ethics", "style", "integrity", "attendance",
               "quantity", "quality", "efficiency", "results", "ability"]
@@ -33,34 +31,16 @@ def propose_good(assessment: Assessment, reviewer: User) -> None:
                                                   grade=Grade.GOOD))
 
 
-def race(contenders: list[tuple[Assessment, User]]) -> dict[int, object]:
-    """Approve each assessment in its own thread, all released together; returns, by
-    assessment id, the approved assessment or the exception raised."""
-    barrier = threading.Barrier(len(contenders), timeout=10)
-    outcome: dict[int, object] = {}
-
-    def approve(assessment: Assessment, by: User) -> None:
-        try:
-            barrier.wait()
-            outcome[assessment.pk] = services.assessment_approve(assessment=assessment, by=by)
-        except Exception as error:  # the outcome under test, whatever it is
-            outcome[assessment.pk] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in contenders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    assert not any(thread.is_alive() for thread in threads), "an approval never finished"
-    return outcome
+def approve_together(contenders: list[tuple[Assessment, User]]) -> dict[int, object]:
+    """Approve each assessment at the same moment; by assessment id, the approved assessment
+    or the exception raised."""
+    results = race([lambda a=assessment, by=by: services.assessment_approve(assessment=a, by=by)
+                    for assessment, by in contenders])
+    return {assessment.pk: result
+            for (assessment, _by), result in zip(contenders, results, strict=True)}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite serialises writes by design (one writer at a time, "
-                    "transactions begin IMMEDIATE), so there is no race to lose; the "
-                    "PostgreSQL run of the same suite executes this test")
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
         world: World) -> None:
@@ -81,7 +61,7 @@ def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
         access.actor_for(approver)  # worked out once, so that both threads start level
 
     for round_no in range(ROUNDS):
-        outcome = race(contenders)
+        outcome = approve_together(contenders)
         winners = [pk for pk, result in outcome.items() if isinstance(result, Assessment)]
         losers = [result for result in outcome.values() if not isinstance(result, Assessment)]
         assert len(winners) == 1, (round_no, outcome)
