@@ -93,15 +93,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kaohe.web.security.SecurityHeadersMiddleware",
-    "kaohe.web.security.RequestGuardMiddleware",
+    "kaohe.lib.security.SecurityHeadersMiddleware",
+    "kaohe.lib.security.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kaohe.audit.context.AuditContextMiddleware",
+    "kaohe.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kaohe.accounts.middleware.SessionTimeoutMiddleware",
@@ -190,7 +190,7 @@ AXES_COOLOFF_TIME = (datetime.timedelta(minutes=env_int("KAOHE_LOGIN_COOLOFF_MIN
                      or None)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "kaohe.accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "kaohe.accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kaohe.lib.http.client_ip"
 # Not reset on success: axes would clear every failure from the address too, so someone with
 # an account of their own could sign in between guesses at another's and never be locked.
 AXES_RESET_ON_SUCCESS = False

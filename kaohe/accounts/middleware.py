@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.accounts import policy
+from kaohe.org import access
 
 # Reached by a session that still has a step to take: leaving, and the language switch.
 ALWAYS_ALLOWED = ("logout", "set_language")
@@ -100,7 +101,7 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if policy.has_second_factor(user):
             return redirect_to_login(request.get_full_path(), "otp_verify")
-        if policy.second_factor_required(user):
+        if access.second_factor_required(access.actor_for(user)):
             return redirect("otp_enrol")
         return self.get_response(request)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -11,7 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kaohe.accounts.models import ApiToken, SecondFactorPolicy, TechnicalRole, User
 from kaohe.audit import chain as audit
 from kaohe.errors import Invalid, NotAllowed
-from kaohe.org.models import Organ
+
+if TYPE_CHECKING:
+    from kaohe.org.models import Organ
 
 
 def separation_rule() -> str:

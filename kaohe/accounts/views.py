@@ -27,6 +27,7 @@ from kaohe.accounts import policy, services
 from kaohe.accounts.forms import AccountForm, OtpTokenForm, PolicyForm, UnlockForm
 from kaohe.accounts.models import SecondFactorPolicy, TechnicalRole, User
 from kaohe.errors import Refused
+from kaohe.org import access
 from kaohe.org.models import Organ
 
 View = Callable[..., HttpResponse]
@@ -88,7 +89,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True),
         "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
-        "required": policy.second_factor_required(user),
+        "required": access.second_factor_required(access.actor_for(user)),
         "replacing": policy.has_second_factor(user),
     }
     return render(request, "accounts/otp_enrol.html", context,

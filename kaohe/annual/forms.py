@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.annual.models import AnnualGrade, AnnualYear
 from kaohe.annual.services import SETTINGS
-from kaohe.web.widgets import DATE
+from kaohe.lib.widgets import DATE
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.annual import archive, forms, selectors, services
+from kaohe.lib.actions import attempt
 from kaohe.org import access
 from kaohe.org.models import Person
-from kaohe.web.actions import attempt
 
 
 def _overview(request: HttpRequest, organ: str, year: int) -> selectors.Overview:

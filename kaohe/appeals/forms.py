@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.appeals.models import TEXT_LIMIT, AppealState
+from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade
-from kaohe.web.widgets import DATE
 
 # Not required here: the services refuse empty text, citing the rule (§十(二)).
 TEXT = forms.Textarea(attrs={"rows": 4})

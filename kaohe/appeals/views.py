@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kaohe.appeals import forms, selectors, services
 from kaohe.assessments import selectors as assessment_selectors
+from kaohe.lib.actions import attempt
 from kaohe.org import access
-from kaohe.web.actions import attempt
 
 
 def _actor(request: HttpRequest) -> access.Actor:

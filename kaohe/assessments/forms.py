@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
 from kaohe.assessments.models import FeedbackMethod, LeaveKind
+from kaohe.lib.renderer import FastRenderer
+from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade, Indicator
-from kaohe.web.renderer import FastRenderer
-from kaohe.web.widgets import DATE
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
 TEXT = forms.Textarea(attrs={"rows": 2})

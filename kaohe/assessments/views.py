@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts.models import User
 from kaohe.assessments import forms, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
+from kaohe.lib.actions import attempt
 from kaohe.org import access
 from kaohe.plans.services import task_assign
-from kaohe.web.actions import attempt
 
 
 def _user(request: HttpRequest) -> User:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from kaohe.accounts import lockout
+from kaohe.lib import http
 
 _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "kaohe_audit_request", default=None)
@@ -30,7 +29,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     try:
-        return str(ipaddress.ip_address(lockout.client_ip(request)))
+        return str(ipaddress.ip_address(http.client_ip(request)))
     except ValueError:
         return None
 
@@ -40,27 +39,10 @@ def acting_user(request: HttpRequest | None) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-class AuditContextMiddleware:
-    """Keeps the request at hand for the audit log, and logs refusals to signed-in users."""
+def keep(request: HttpRequest) -> contextvars.Token[HttpRequest | None]:
+    """Keep `request` at hand until `release` is called with the returned token."""
+    return _request.set(request)
 
-    REFUSALS = (403, 404)
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _request.set(request)
-        try:
-            response = self.get_response(request)
-            if response.status_code in self.REFUSALS and acting_user(request) is not None:
-                self._log_refusal(request, response.status_code)
-            return response
-        finally:
-            _request.reset(token)
-
-    @staticmethod
-    def _log_refusal(request: HttpRequest, status: int) -> None:
-        from kaohe.audit.chain import record
-
-        record("refused", object_type="url", object_id=request.method or "",
-               object_repr=request.get_full_path()[:200], new={"status": status})
+def release(token: contextvars.Token[HttpRequest | None]) -> None:
+    _request.reset(token)

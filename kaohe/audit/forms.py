@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.web.widgets import DATE
+from kaohe.lib.widgets import DATE
 
 
 class EventSearchForm(forms.Form):

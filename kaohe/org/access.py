@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from kaohe.accounts.models import TechnicalRole
+from kaohe.accounts.models import SecondFactorPolicy, TechnicalRole
 from kaohe.org.models import (
     Category,
     CommitteeMember,
@@ -222,6 +223,24 @@ def may_manage_organ(actor: Actor, organ: Organ) -> bool:
 def may_read_audit(actor: Actor) -> bool:
     """Only the audit administrator reads the audit log (三员分立); nobody changes it."""
     return actor.technical_role == TechnicalRole.AUDIT
+
+
+# Organ roles that need a second factor when their organ's policy asks for it.
+SECOND_FACTOR_ROLES = frozenset({Role.OFFICE, Role.PRINCIPAL, Role.LEADER})
+
+
+def second_factor_required(actor: Actor) -> bool:
+    """Always for the three technical administrators (unless KAOHE_2FA_TECHNICAL_ADMINS is
+    off); for the office, the principal and leaders in charge (and any leadership member) when
+    their organ's policy says so."""
+    if actor.technical_role:
+        return bool(settings.KAOHE_2FA_TECHNICAL_ADMINS)
+    if actor.person is None:
+        return False
+    leading = (bool(actor.roles & SECOND_FACTOR_ROLES)
+               or actor.person.category == Category.LEADERSHIP)
+    return leading and SecondFactorPolicy.objects.filter(
+        organ_id=actor.person.organ_id, required=True).exists()
 
 
 def may_see_grades(actor: Actor) -> bool:

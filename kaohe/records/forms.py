@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
+from kaohe.lib.widgets import DATE
 from kaohe.records.models import EntryKind
-from kaohe.web.widgets import DATE
 
 
 class EntryForm(forms.Form):

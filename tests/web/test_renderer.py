@@ -8,8 +8,8 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 
 from kaohe.assessments.forms import ProposalForm
+from kaohe.lib.renderer import FastRenderer
 from kaohe.plans.models import Indicator
-from kaohe.web.renderer import FastRenderer
 
 TRICKY = 'a "quoted" <b>tag</b> & 评鉴'
 
