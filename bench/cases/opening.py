@@ -11,6 +11,7 @@ from bench.cases.data import delete_quarter, office_users, vacuum
 from bench.core import Context, Measure, case, timed
 from kaohe.assessments import services
 from kaohe.assessments.models import Assessment
+from kaohe.assessments.services.quarter import section_during
 from kaohe.org.models import ASSESSED_CATEGORIES, Organ, Person
 from kaohe.plans.models import Period
 from kaohe.plans.services import plan_for
@@ -100,8 +101,8 @@ def naive_open(organ: Organ, year: int, quarter: int, limit: int) -> int:
     for person in candidates[:limit]:
         if person.assessing_organ_id(period.first_day, period.last_day) != organ.pk:
             continue
-        section_id = services._section_during(person.organ_id, person.section_id,
-                                              list(person.assignments.all()), period)
+        section_id = section_during(person.organ_id, person.section_id,
+                                    list(person.assignments.all()), period)
         if section_id is None:
             continue
         with transaction.atomic():

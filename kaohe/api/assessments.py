@@ -130,7 +130,7 @@ class AssessmentOut(Schema):
             grade_determined=a.grade_determined, proposed_grade=a.proposed_grade or None,
             suggested_grade=a.suggested_grade or None, composite_score=a.composite_score,
             direct=a.direct, indicators=indicators, feedback_given_on=a.feedback_given_on,
-            appeal_deadline=services.appeal_deadline(a) if detail else None,
+            appeal_deadline=selectors.appeal_deadline(a) if detail else None,
             history=[TransitionOut.of(t) for t in a.transitions.all()] if detail else [],
         )
 
@@ -220,7 +220,7 @@ def period_list(request: HttpRequest) -> list[PeriodOut]:
 
 @router.get("/periods/{period_id}/quota", response=QuotaOut)
 def period_quota(request: HttpRequest, period_id: Id) -> QuotaOut:
-    current = services.quota(selectors.period_detail(_actor(request), period_id))
+    current = selectors.quota(selectors.period_detail(_actor(request), period_id))
     return QuotaOut(participants=current.participants, ratio=current.ratio, limit=current.limit,
                     used=current.used, remaining=current.remaining)
 

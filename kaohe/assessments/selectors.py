@@ -1,33 +1,25 @@
-"""Reads of assessments and quarters, restricted through kaohe.org.access."""
+"""Reads of assessments and quarters: lists and single rows restricted through
+kaohe.org.access, and the facts services and pages read (the 好 places, the appeal deadline,
+what keeps a quarter open, who supervises whom, days on leave)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
-from django import forms
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.assessments import services
-from kaohe.assessments.forms import (
-    AcknowledgeForm,
-    ApprovalForm,
-    FeedbackForm,
-    LeaveForm,
-    OpenPeriodForm,
-    ProposalForm,
-    ReasonForm,
-    SummaryForm,
-)
+from kaohe.assessments import rules
 from kaohe.assessments.models import (
     DECIDED,
+    FINISHED,
     UNDER_REVIEW,
-    WRITING,
     Assessment,
     FollowUp,
+    Leave,
     LiaisonRequest,
     Notification,
     State,
@@ -35,10 +27,9 @@ from kaohe.assessments.models import (
 )
 from kaohe.org import access
 from kaohe.org.access import Actor
-from kaohe.plans.models import Grade, Indicator, Period, PeriodState
-from kaohe.records.selectors import entries_of, summary_draft, tasks_of
-from kaohe.reports.selectors import section_quotas
-from kaohe.workdays.calendar import CalendarNotCovered
+from kaohe.org.models import Category, Person
+from kaohe.plans.models import Grade, Period, PeriodState
+from kaohe.workdays.calendar import add_working_days, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
 
@@ -88,6 +79,64 @@ def period_detail(actor: Actor, pk: int) -> Period:
     return access.one_or_404(visible_periods(actor).filter(pk=pk))
 
 
+def quota(period: Period) -> rules.Quota:
+    """好 places of the quarter: the limit from the plan, and the ones already approved."""
+    plan = period.plan
+    good = Q(state__in=DECIDED, grade=Grade.GOOD)
+    counts = period.assessments.aggregate(
+        participants=Count("id"), determined=Count("id", filter=Q(grade_determined=True)),
+        good=Count("id", filter=good),
+        direct_good=Count("id", filter=good & Q(direct=True, proposed_grade=Grade.GOOD)))
+    base = rules.cap_base(counts["participants"], counts["determined"],
+                          includes_undetermined=plan.base_includes_undetermined)
+    return rules.Quota(
+        participants=base, ratio=plan.good_ratio,
+        limit=rules.good_limit(base, plan.good_ratio, plan.good_rounding),
+        used=rules.places_used(counts["good"], counts["direct_good"],
+                               direct_good_counts=plan.direct_good_counts))
+
+
+def appeal_deadline(assessment: Assessment) -> datetime.date | None:
+    """The last day to appeal: 5 working days after the feedback day (§十(二), RULES.md)."""
+    if assessment.feedback_given_on is None:
+        return None
+    return add_working_days(assessment.feedback_given_on, rules.APPEAL_WORKING_DAYS)
+
+
+def supervising_leader(assessment: Assessment) -> Person | None:
+    """The reviewer (§七(三)): the section chief for staff, the leader in charge for chiefs."""
+    if assessment.category == Category.CHIEF:
+        return assessment.section.leader_in_charge
+    return Person.objects.filter(section_id=assessment.section_id, category=Category.CHIEF,
+                                 active=True).first()
+
+
+def leave_working_days(leaves: list[Leave], first: datetime.date, last: datetime.date) -> int:
+    """Working days on leave within first..last; overlapping records are counted once."""
+    return sum(working_days(start, end) for start, end in
+               rules.merged_spans([(lv.start, lv.end) for lv in leaves], first, last))
+
+
+def unfinished(period: Period) -> list[str]:
+    """What still stands between the quarter and its closing, one line each."""
+    problems = [
+        _("%(name)s：%(state)s") % {"name": a.person.name, "state": State(a.state).label}
+        for a in period.assessments.exclude(state__in=FINISHED).select_related("person")
+    ]
+    # An appeal still open would otherwise be decided after the quarter's results are final
+    # (decision 0005): it is finished first. Undecided is "no decision time yet", which every
+    # decision sets (kaohe.appeals.services), so this app need not know the appeal's states.
+    problems += [
+        _("%(name)s：申诉待处理") % {"name": name}
+        for name in period.assessments.filter(appeal__isnull=False,
+                                              appeal__decided_at__isnull=True)
+        .order_by("person__personnel_no").values_list("person__name", flat=True)
+    ]
+    if period.published_at is None:
+        problems.append(str(_("“好”等次人员名单尚未公布")))
+    return problems
+
+
 def published_good(period: Period) -> QuerySet[Assessment]:
     """The 好 list of a quarter, once the office has published it (§八(一))."""
     if period.published_at is None:
@@ -96,124 +145,32 @@ def published_good(period: Period) -> QuerySet[Assessment]:
             .select_related("person", "section").order_by("section__code", "person__personnel_no"))
 
 
-# --- page contexts ------------------------------------------------------------------------------
-
-def indicators(assessment: Assessment) -> list[Indicator]:
-    return list(assessment.period.plan.indicators.all())
-
-
-def form_errors(form: forms.Form) -> str:
-    """All errors of a form on one line, each after its field's label."""
-    def label(name: str) -> str:
-        return f"{form[name].label} " if name in form.fields else ""
-    return "；".join(f"{label(name)}{error}"
-                    for name, errors in form.errors.items() for error in errors)
+def to_review(actor: Actor, period: Period) -> QuerySet[Assessment]:
+    """The quarter's assessments this actor reviews (§七(三)), section by section."""
+    return (visible_assessments(actor).filter(access.reviewable(actor), period=period)
+            .select_related(*LIST_RELATED)
+            .order_by("section__code", "-category", "person__personnel_no"))
 
 
-def actions_for(actor: Actor, assessment: Assessment) -> set[str]:
-    """What this actor can do now on this assessment, to show only the forms that apply."""
-    if assessment.period.is_closed or actor.person is None:
-        return set()
-    state = assessment.state
-    acts: set[str] = set()
-    if assessment.person_id == actor.person.pk:
-        acts |= {"summary"} if state in WRITING else set()
-        acts |= {"acknowledge"} if state == State.FEEDBACK else set()
-    one = Assessment.objects.filter(pk=assessment.pk)
-    if one.filter(access.reviewable(actor)).exists():
-        proposable = state in (*UNDER_REVIEW, State.PROPOSED) or (
-            not assessment.grade_determined and state in WRITING)
-        acts |= {"propose", "liaison"} if proposable else set()
-        acts |= {"return"} if state == State.SUBMITTED else set()
-        acts |= {"feedback"} if state == State.APPROVED else set()
-    if state == State.PROPOSED and one.filter(access.approvable(actor)).exists():
-        acts |= {"approve", "send_back"}
-    return acts
-
-
-def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],
-                  data: Any = None) -> ProposalForm:
-    initial: dict[str, Any] = {f"score_{code}": value
-                               for code, value in assessment.scores.items()}
-    initial.update({name: getattr(assessment, name) for name in [
-        "direct", "direct_reason", "direct_reward", "colleagues_opinion", "recipients_opinion",
-        "performance_results"]})
-    initial.update(grade=assessment.proposed_grade or assessment.suggested_grade,
-                   comment=assessment.proposal_comment, reason=assessment.proposal_reason)
-    return ProposalForm(data, indicators=plan_indicators, initial=initial,
-                        prefix=f"a{assessment.pk}")
-
-
-def detail_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
-    actions = actions_for(actor, assessment)
-    plan_indicators = indicators(assessment)
-    try:
-        deadline, deadline_error = services.appeal_deadline(assessment), ""
-    except CalendarNotCovered as missing:
-        deadline, deadline_error = None, str(missing)
-    summary = assessment.summary or summary_draft(assessment.person, assessment.period)
-    return {
-        "a": assessment,
-        "actions": actions,
-        "scored": [(i, assessment.scores.get(i.code)) for i in plan_indicators],
-        "tasks": tasks_of(assessment.person, assessment.period.year),
-        "entries": entries_of(assessment.person, assessment.period),
-        "summary_form": SummaryForm(initial={"text": summary}),
-        "proposal_form": proposal_form(assessment, plan_indicators),
-        "approval_form": ApprovalForm(initial={"grade": assessment.proposed_grade}),
-        "feedback_form": FeedbackForm(),
-        "acknowledge_form": AcknowledgeForm(),
-        "reason_form": ReasonForm(),
-        # The liaison's opinion serves the reviewers; it is not shown to the person assessed.
-        "liaison": (assessment.liaison_requests.select_related("liaison")
-                    if actor.person is None or assessment.person_id != actor.person.pk else []),
-        "appeal_deadline": deadline,
-        "appeal_deadline_error": deadline_error,
-        "quota": services.quota(assessment.period),
-    }
-
-
-def review_context(actor: Actor, period: Period) -> dict[str, Any]:
-    rows = list(visible_assessments(actor).filter(access.reviewable(actor), period=period)
-                .select_related(*LIST_RELATED).order_by("section__code", "-category",
-                                                        "person__personnel_no"))
-    plan_indicators = list(period.plan.indicators.all())
-    return {
-        "period": period,
-        "rows": [(a, proposal_form(a, plan_indicators)) for a in rows],
-        "indicators": plan_indicators,
-        "quota": services.quota(period),
-        "proposed_good": period.assessments.filter(state=State.PROPOSED,
-                                                   proposed_grade=Grade.GOOD).count(),
-        "section_quotas": section_quotas(actor, period),
-    }
-
-
-def approval_context(actor: Actor, period: Period) -> dict[str, Any]:
-    rows = (visible_assessments(actor).filter(access.approvable(actor), period=period)
+def to_approve(actor: Actor, period: Period) -> QuerySet[Assessment]:
+    """The quarter's assessments this actor approves (§七(三)), those waiting first."""
+    return (visible_assessments(actor).filter(access.approvable(actor), period=period)
             .select_related(*LIST_RELATED).order_by("state", "section__code",
                                                     "person__personnel_no"))
-    return {"period": period, "rows": rows, "quota": services.quota(period),
-            "approval_form": ApprovalForm, "reason_form": ReasonForm()}
 
 
-def periods_context(actor: Actor) -> dict[str, Any]:
-    periods = list(visible_periods(actor).order_by("-year", "-quarter"))
+def proposed_good(period: Period) -> int:
+    """Those proposed 好 and not yet approved: they will ask for a place."""
+    return period.assessments.filter(state=State.PROPOSED, proposed_grade=Grade.GOOD).count()
+
+
+def state_counts(actor: Actor, periods: list[Period]) -> dict[int, dict[str, int]]:
+    """period id → state → how many of the assessments this actor sees, in one query."""
     counts: dict[int, dict[str, int]] = {}
     for row in (visible_assessments(actor).filter(period__in=periods)
                 .values("period_id", "state").annotate(n=Count("id"))):
         counts.setdefault(row["period_id"], {})[row["state"]] = row["n"]
-    organ = actor.person.organ if actor.person else None
-    may_run = organ is not None and access.may_run_periods(actor, organ)
-    return {
-        "periods": [(p, [(State(s).label, counts.get(p.pk, {}).get(s, 0)) for s in State.values],
-                     sum(counts.get(p.pk, {}).values()),
-                     services.unfinished(p) if may_run and not p.is_closed else [])
-                    for p in periods],
-        "may_run": may_run,
-        "open_form": OpenPeriodForm(),
-        "leave_form": LeaveForm(),
-    }
+    return counts
 
 
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
@@ -246,8 +203,8 @@ def _queue_counts(actor: Actor, open_: QuerySet[Assessment]) -> list[tuple[int, 
     """(quarter, what waits, how many) for the reviewer and the approver, in one query."""
     review, approve = access.reviewable(actor), access.approvable(actor)
     waiting = [(str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW)),
-               (str(_("待审定")), approve & Q(state=State.PROPOSED)),
-               (str(_("待反馈")), review & Q(state=State.APPROVED))]
+               (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve"))),
+               (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")))]
     rows = (open_.filter(review | approve).values("period_id").order_by()
             .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when) in
                          enumerate(waiting)}))

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
-from kaohe.assessments import forms, selectors, services
+from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
-from kaohe.lib.actions import attempt
+from kaohe.lib.actions import attempt, form_errors
 from kaohe.org import access
 from kaohe.plans.services import task_assign
 
@@ -49,7 +49,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     assessment = selectors.assessment_detail(actor, pk)
     return render(request, "assessments/detail.html",
-                  selectors.detail_context(actor, assessment))
+                  pages.detail_context(actor, assessment))
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
@@ -80,7 +80,7 @@ def _form_action(form_class: type[Any], change: Callable[..., Any],
         assessment = _assessment(request, pk)
         form = form_class(request.POST)
         if not form.is_valid():
-            messages.error(request, selectors.form_errors(form))
+            messages.error(request, form_errors(form))
         elif attempt(request, change, assessment=assessment, **form.cleaned_data):
             messages.success(request, f"{assessment.person.name}：{done}")
         return _back(request, reverse("assessment_detail", args=[pk]))
@@ -103,10 +103,10 @@ liaison_ask = _form_action(forms.QuestionForm, services.liaison_ask,
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    form = selectors.proposal_form(assessment, selectors.indicators(assessment), request.POST)
+    form = pages.proposal_form(assessment, pages.indicators(assessment), request.POST)
     if not form.is_valid():
         messages.error(request, _("%(name)s：%(errors)s") % {
-            "name": assessment.person.name, "errors": selectors.form_errors(form)})
+            "name": assessment.person.name, "errors": form_errors(form)})
     else:
         data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("score_")}
         proposal = services.Proposal(scores=form.scores(), **data)
@@ -124,7 +124,7 @@ def review_screen(request: HttpRequest, period_id: int) -> HttpResponse:
     """A reviewer's whole section (or overseen chiefs) on one screen, with the 好 counter."""
     actor = _actor(request)
     period = selectors.period_detail(actor, period_id)
-    return render(request, "assessments/review.html", selectors.review_context(actor, period))
+    return render(request, "assessments/review.html", pages.review_context(actor, period))
 
 
 @login_required
@@ -132,7 +132,7 @@ def approval_screen(request: HttpRequest, period_id: int) -> HttpResponse:
     actor = _actor(request)
     period = selectors.period_detail(actor, period_id)
     return render(request, "assessments/approval.html",
-                  selectors.approval_context(actor, period))
+                  pages.approval_context(actor, period))
 
 
 @login_required
@@ -140,7 +140,7 @@ def quota_counter(request: HttpRequest, period_id: int) -> HttpResponse:
     """The live "好: used X of Y" counter, refreshed by htmx on the review screens."""
     period = selectors.period_detail(_actor(request), period_id)
     return render(request, "assessments/_quota.html",
-                  {"period": period, "quota": services.quota(period)})
+                  {"period": period, "quota": selectors.quota(period)})
 
 
 @login_required
@@ -153,7 +153,7 @@ def published(request: HttpRequest, period_id: int) -> HttpResponse:
 @login_required
 def periods(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    return render(request, "assessments/periods.html", selectors.periods_context(actor))
+    return render(request, "assessments/periods.html", pages.periods_context(actor))
 
 
 @login_required
@@ -192,7 +192,7 @@ def leave_record(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = forms.LeaveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, selectors.form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect("periods")
     data = form.cleaned_data
     person = access.get_person(actor, data.pop("person"))
@@ -247,7 +247,7 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     item: FollowUp = get_object_or_404(selectors.follow_ups(actor), pk=follow_up_id)
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, selectors.form_errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(request, services.follow_up_done, follow_up=item, **form.cleaned_data):
         messages.success(request, _("已登记完成。"))
     return redirect("follow_ups")
@@ -262,7 +262,7 @@ def task_add(request: HttpRequest, personnel_no: str) -> HttpResponse:
     if not access.may_assign_tasks(actor, person):
         raise PermissionDenied
     if not form.is_valid():
-        messages.error(request, selectors.form_errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(request, task_assign, person=person, **form.cleaned_data):
         messages.success(request, _("任务已分解给 %(name)s。") % {"name": person.name})
     return redirect("person_detail", personnel_no=personnel_no)

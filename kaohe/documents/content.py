@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kaohe.annual.models import AnnualGrade, QuarterAttendance
 from kaohe.annual.selectors import Overview, Row
 from kaohe.assessments.models import DECIDED, Assessment, Leave, LeaveKind, Transition
-from kaohe.assessments.services import leave_working_days
+from kaohe.assessments.selectors import leave_working_days
 from kaohe.org.models import Person
 from kaohe.plans.models import Period
 from kaohe.records.models import Entry

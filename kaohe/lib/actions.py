@@ -4,21 +4,24 @@ rule), a change they may not make a 403, and nothing is left half-done."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from kaohe.accounts.models import User
 from kaohe.errors import NotAllowed, Refused
 from kaohe.workdays.calendar import CalendarNotCovered
+
+if TYPE_CHECKING:
+    from kaohe.accounts.models import User
 
 
 def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
     """Run a service as the signed-in user; True when it went through."""
     try:
-        change(by=cast(User, request.user), **kwargs)
+        change(by=cast("User", request.user), **kwargs)
     except NotAllowed as refusal:
         raise PermissionDenied(refusal.message) from refusal
     except Refused as refusal:
@@ -29,3 +32,11 @@ def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> 
         messages.error(request, str(missing))
         return False
     return True
+
+
+def form_errors(form: forms.Form) -> str:
+    """All errors of a form on one line, each after its field's label."""
+    def label(name: str) -> str:
+        return f"{form[name].label} " if name in form.fields else ""
+    return "；".join(f"{label(name)}{error}"
+                    for name, errors in form.errors.items() for error in errors)

@@ -5,7 +5,6 @@ the documented default, never a constant in code."""
 from __future__ import annotations
 
 import datetime
-import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -78,23 +77,6 @@ class YearPlan(models.Model):
                 "分数段重叠：须 100 ≥ “好” > “较好” > “一般” > 0 的最低分"))
         if problems:
             raise ValidationError(problems)
-
-    def good_limit(self, participants: int) -> int:
-        """§八(一): 好 ≤ ratio × participants; 21 × 0.4 = 8.4 → 8 when rounding down."""
-        exact = Decimal(participants) * self.good_ratio
-        if self.good_rounding == Rounding.NEAREST:
-            return int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-        return math.floor(exact)
-
-    def suggested_grade(self, score: Decimal) -> str:
-        """§八(二): the office's score bands suggest a grade; the reviewer may differ."""
-        if score >= self.band_good:
-            return Grade.GOOD
-        if score >= self.band_fairly_good:
-            return Grade.FAIRLY_GOOD
-        if score >= self.band_average:
-            return Grade.AVERAGE
-        return Grade.POOR
 
 
 class IndicatorGroup(models.TextChoices):

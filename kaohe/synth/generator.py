@@ -30,7 +30,7 @@ from kaohe.assessments.models import (
     LeaveKind,
     State,
 )
-from kaohe.assessments.services import leave_working_days
+from kaohe.assessments.selectors import leave_working_days
 from kaohe.org.models import (
     Assignment,
     AssignmentKind,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kaohe.accounts.models import User
-from kaohe.assessments import services
+from kaohe.assessments import selectors, services
 from kaohe.assessments.models import Assessment, State
 from kaohe.assessments.services import Proposal
 from kaohe.errors import Refused
@@ -49,7 +49,7 @@ def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
     # Six take part: 6 × 40 % = 2.4 → 2 places. Colleague takes the first.
     propose_good(a["colleague"], users["chief"])
     services.assessment_approve(assessment=a["colleague"], by=users["leader"])
-    quota = services.quota(period)
+    quota = selectors.quota(period)
     assert (quota.participants, quota.limit, quota.used) == (6, 2, 1)
 
     # The last place: staff of section A (approved by `leader`) against staff of section B
@@ -67,7 +67,7 @@ def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
         assert len(winners) == 1, (round_no, outcome)
         assert len(losers) == 1 and isinstance(losers[0], Refused), (round_no, outcome)
         assert losers[0].code == "good_quota_exceeded", (round_no, losers[0].message)
-        assert services.quota(period).used == services.quota(period).limit == 2, round_no
+        assert selectors.quota(period).used == selectors.quota(period).limit == 2, round_no
         states = dict(Assessment.objects.filter(pk__in=outcome).values_list("pk", "state"))
         assert sorted(states.values()) == [State.APPROVED, State.PROPOSED], round_no
 

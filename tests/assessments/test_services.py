@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from kaohe.accounts.models import User
-from kaohe.assessments import services
+from kaohe.assessments import selectors, services
 from kaohe.assessments.models import Assessment, Leave, State, Transition
 from kaohe.assessments.services import Proposal
 from kaohe.errors import Invalid, NotAllowed, Refused
@@ -192,7 +192,7 @@ def test_a_grade_not_determined_is_neither_proposed_nor_approved_yet_counts_in_t
     approved = approve(staff)
     assert (approved.state, approved.grade) == (State.APPROVED, "")
 
-    quota = services.quota(period)
+    quota = selectors.quota(period)
     assert quota.participants == 6 == period.assessments.count()
     assert (quota.limit, quota.used) == (2, 0)  # 6 × 40 % = 2.4 → 2
 
@@ -547,7 +547,7 @@ def five(world: World) -> Period:
 
 def test_the_third_good_of_five_is_refused_with_the_numbers_and_the_rule(
         world: World, five: Period) -> None:
-    quota = services.quota(five)
+    quota = selectors.quota(five)
     assert (quota.participants, quota.limit, quota.used) == (5, 2, 0)  # 5 × 0.4 = 2
     a = world.assessments
     for persona in ("staff", "other_staff", "colleague"):
@@ -559,11 +559,11 @@ def test_the_third_good_of_five_is_refused_with_the_numbers_and_the_rule(
     assert refusal.code == "good_quota_exceeded"
     assert refusal.rule.startswith("§八(一)")
     assert "5 人" in refusal.message and "最多 2 名" in refusal.message
-    assert services.quota(five).used == 2
+    assert selectors.quota(five).used == 2
 
     lowered = approve(a["colleague"], grade=Grade.FAIRLY_GOOD, reason="名额所限")
     assert (lowered.grade, lowered.approval_reason) == (Grade.FAIRLY_GOOD, "名额所限")
-    assert services.quota(five).used == 2
+    assert selectors.quota(five).used == 2
 
 
 def test_the_refusal_states_the_ratio_as_a_percentage(world: World, five: Period) -> None:
@@ -593,10 +593,10 @@ def test_a_direct_good_counts_against_the_cap_as_the_plan_says(
     if counts:
         refusal = refused_unchanged(a["colleague"], lambda: approve(a["colleague"]), Refused)
         assert refusal.code == "good_quota_exceeded"
-        assert services.quota(five).used == 2
+        assert selectors.quota(five).used == 2
     else:
         assert approve(a["colleague"]).grade == Grade.GOOD
-        assert services.quota(five).used == 2
+        assert selectors.quota(five).used == 2
         assert five.assessments.filter(grade=Grade.GOOD).count() == 3
 
 
@@ -614,7 +614,7 @@ def test_an_approver_turning_a_direct_poor_into_good_uses_a_place(
     refusal = refused_unchanged(a["colleague"], lambda: approve(
         a["colleague"], grade=Grade.GOOD, reason="经核实，拒不服从一事不属实"), Refused)
     assert refusal.code == "good_quota_exceeded"
-    assert services.quota(five).used == 2
+    assert selectors.quota(five).used == 2
 
 
 @pytest.mark.parametrize(("rounding", "ratio", "limit"), [
@@ -628,7 +628,7 @@ def test_the_limit_follows_the_plans_rounding(world: World, five: Period, roundi
     five.plan.good_rounding = rounding
     five.plan.good_ratio = Decimal(ratio)
     five.plan.save()
-    assert services.quota(five).limit == limit
+    assert selectors.quota(five).limit == limit
     order = ["staff", "colleague", "other_staff", "chief"][:limit + 1]
     for persona in order:
         propose(world.assessments[persona], Grade.GOOD, 95)
@@ -647,10 +647,10 @@ def test_feedback_is_not_dated_in_the_future_and_opens_five_working_days_to_appe
     approve(staff)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     refused_unchanged(staff, lambda: give_feedback(staff, tomorrow))
-    assert services.appeal_deadline(fresh(staff)) is None
+    assert selectors.appeal_deadline(fresh(staff)) is None
 
     give_feedback(staff, FEEDBACK_DAY)
     told = fresh(staff)
     assert (told.state, told.feedback_given_on) == (State.FEEDBACK, FEEDBACK_DAY)
     # 30 Sep, 9 Oct, 10 Oct, Saturday 11 Oct (调休), Monday 13 Oct.
-    assert services.appeal_deadline(told) == d(2025, 10, 13)
+    assert selectors.appeal_deadline(told) == d(2025, 10, 13)
