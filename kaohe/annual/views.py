@@ -12,7 +12,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.annual import archive, forms, selectors, services
+from kaohe.annual import forms, selectors, services
+from kaohe.documents import archive
 from kaohe.lib.actions import attempt
 from kaohe.org import access
 from kaohe.org.models import Person

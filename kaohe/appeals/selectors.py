@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kaohe.appeals import services
-from kaohe.appeals.forms import AppealForm, DecisionForm, OpinionForm, PaperAppealForm
 from kaohe.appeals.models import Appeal, AppealState, Opinion
+from kaohe.assessments import selectors as assessments
 from kaohe.assessments.models import FINISHED, Assessment
-from kaohe.assessments.services import APPEAL_WORKING_DAYS
+from kaohe.assessments.rules import APPEAL_WORKING_DAYS
 from kaohe.errors import Refused
 from kaohe.org import access
 from kaohe.org.access import Actor
@@ -22,8 +23,30 @@ from kaohe.workdays.calendar import CalendarNotCovered, workdays_in
 # No 5 working days after a feedback day span more than this many calendar days on the
 # official calendar (the longest holiday, Spring Festival, with its weekends: about 16).
 WINDOW_HORIZON = 31
+RULE = "§十(二)"
 RELATED = ["assessment__person", "assessment__section", "assessment__period",
            "assessment__period__organ"]
+
+
+def today() -> datetime.date:
+    """The day an online appeal is filed and a decision taken (tests move it)."""
+    return timezone.localdate()
+
+
+def deadline_of(assessment: Assessment) -> datetime.date:
+    """The last day to appeal, or a refusal when there is no feedback yet to appeal against."""
+    deadline = assessments.appeal_deadline(assessment)
+    if deadline is None or assessment.state not in FINISHED:
+        raise Refused(_("结果反馈给本人后才能申诉。"), rule=RULE, code="wrong_state")
+    return deadline
+
+
+def window_open(assessment: Assessment, on: datetime.date | None = None) -> bool:
+    """Whether an appeal filed on `on` (today by default) would still be in time."""
+    try:
+        return (on or today()) <= deadline_of(assessment)
+    except Refused:
+        return False
 
 
 def visible_appeals(actor: Actor) -> QuerySet[Appeal]:
@@ -53,19 +76,6 @@ def may_handle(actor: Actor, appeal: Appeal) -> bool:
                                  pk=appeal.pk).exists()
 
 
-def detail_context(actor: Actor, appeal: Appeal) -> dict[str, Any]:
-    handler = may_handle(actor, appeal)
-    return {
-        "appeal": appeal,
-        "a": appeal.assessment,
-        "handler": handler,
-        # The opinions serve the decision; the person assessed is told the outcome and reason.
-        "opinions": list(appeal.opinions.all()) if handler else [],
-        "opinion_form": OpinionForm(),
-        "decision_form": DecisionForm(),
-    }
-
-
 @dataclass
 class Card:
     """The appeal part of an assessment page, for whoever looks at it."""
@@ -82,7 +92,7 @@ def card(actor: Actor, assessment: Assessment) -> Card:
     appeal = Appeal.objects.filter(assessment=assessment).first()
     deadline, error = None, ""
     try:
-        deadline = services.deadline_of(assessment)
+        deadline = deadline_of(assessment)
     except CalendarNotCovered as missing:
         error = str(missing)
     except Refused:
@@ -93,15 +103,10 @@ def card(actor: Actor, assessment: Assessment) -> Card:
     return Card(
         appeal=appeal, deadline=deadline, deadline_error=error,
         may_file=own and appeal is None and deadline is not None
-        and services.today() <= deadline,
+        and today() <= deadline,
         may_register=handler and appeal is None and deadline is not None,
         visible=appeal is not None and (own or handler),
     )
-
-
-def card_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
-    return {"card": card(actor, assessment), "a": assessment, "appeal_form": AppealForm(),
-            "paper_form": PaperAppealForm()}
 
 
 def pending_to_handle(actor: Actor) -> QuerySet[Appeal]:
@@ -118,7 +123,7 @@ def open_windows(actor: Actor) -> list[Assessment]:
     than 5 working days lie strictly between the feedback day and today."""
     if actor.person is None:
         return []
-    day = services.today()
+    day = today()
     since = day - datetime.timedelta(days=WINDOW_HORIZON)
     rows = list(Assessment.objects
                 .filter(Q(person_id=actor.person.pk) | access.appeals_handled(actor),

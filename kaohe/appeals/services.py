@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
+from kaohe.appeals import selectors
 from kaohe.appeals.models import TEXT_LIMIT, Appeal, AppealState, Channel, Opinion
+from kaohe.assessments import rules
 from kaohe.assessments import services as assessments
-from kaohe.assessments.models import FINISHED, Assessment, Notification, Transition
+from kaohe.assessments.models import Assessment, Notification, Transition
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Duty
@@ -27,11 +29,6 @@ from kaohe.plans.models import Grade
 
 RULE = "§十(二)"
 OUTCOMES = (AppealState.KEPT, AppealState.CHANGED)
-
-
-def today() -> datetime.date:
-    """The day an online appeal is filed and a decision taken (tests move it)."""
-    return timezone.localdate()
 
 
 def _iso(day: datetime.date) -> str:
@@ -54,22 +51,6 @@ def _handles(by: User, assessment: Assessment) -> bool:
 
 # --- filing -------------------------------------------------------------------------------------
 
-def deadline_of(assessment: Assessment) -> datetime.date:
-    """The last day to appeal, or a refusal when there is no feedback yet to appeal against."""
-    deadline = assessments.appeal_deadline(assessment)
-    if deadline is None or assessment.state not in FINISHED:
-        raise Refused(_("结果反馈给本人后才能申诉。"), rule=RULE, code="wrong_state")
-    return deadline
-
-
-def window_open(assessment: Assessment, on: datetime.date | None = None) -> bool:
-    """Whether an appeal filed on `on` (today by default) would still be in time."""
-    try:
-        return (on or today()) <= deadline_of(assessment)
-    except Refused:
-        return False
-
-
 @transaction.atomic
 def appeal_file(*, assessment: Assessment, by: User, text: str,
                 received_on: datetime.date | None = None) -> Appeal:
@@ -82,12 +63,12 @@ def appeal_file(*, assessment: Assessment, by: User, text: str,
     if received_on is None:
         if assessment.person.user_id != by.pk:
             raise NotAllowed(_("只能对本人的考核结果提出申诉；书面申诉由办公室登记。"), rule=RULE)
-        channel, filed_on = Channel.ONLINE, today()
+        channel, filed_on = Channel.ONLINE, selectors.today()
     else:
         if not _handles(by, assessment):
             raise NotAllowed(_("书面申诉由本机关办公室登记，且不能登记本人的申诉。"), rule=RULE)
         channel, filed_on = Channel.PAPER, received_on
-    deadline = deadline_of(assessment)
+    deadline = selectors.deadline_of(assessment)
     if Appeal.objects.filter(assessment=assessment).exists():
         raise _already_filed()
     if channel == Channel.PAPER:
@@ -117,7 +98,7 @@ def _already_filed() -> Refused:
 def _check_received_on(assessment: Assessment, received_on: datetime.date | None) -> None:
     if received_on is None:
         return
-    if received_on > today():
+    if received_on > selectors.today():
         raise Invalid(_("收到日期不能晚于今天。"), rule=RULE)
     if assessment.feedback_given_on and received_on < assessment.feedback_given_on:
         raise Invalid(_("收到日期不能早于反馈日期 %(feedback)s。") % {
@@ -190,7 +171,7 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: str, reason: str, grade:
     appeal.state = outcome
     appeal.reason = reason
     appeal.by_committee = by_committee
-    appeal.decided_on = today()
+    appeal.decided_on = selectors.today()
     appeal.decided_by = by
     appeal.decided_at = timezone.now()
     appeal.save()
@@ -202,7 +183,7 @@ def _change_grade(assessment: Assessment, appeal: Appeal, *, by: User, grade: st
                   reason: str) -> None:
     if not assessment.grade_determined:
         raise Refused(_("病、事假累计超过本季度工作日一半，不确定等次；请核实请假记录。"),
-                      rule=assessments.RULE_LEAVE, code="grade_not_determined")
+                      rule=rules.RULE_LEAVE, code="grade_not_determined")
     if grade not in Grade.values:
         raise Invalid(_("变更等次须选择新的等次：好、较好、一般或较差。"), rule=RULE)
     if grade == assessment.grade:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.appeals import forms, selectors, services
+from kaohe.appeals import forms, pages, selectors, services
 from kaohe.assessments import selectors as assessment_selectors
-from kaohe.lib.actions import attempt
+from kaohe.lib.actions import attempt, form_errors
 from kaohe.org import access
 
 
@@ -33,7 +33,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     appeal = selectors.appeal_detail(actor, pk)
-    return render(request, "appeals/detail.html", selectors.detail_context(actor, appeal))
+    return render(request, "appeals/detail.html", pages.detail_context(actor, appeal))
 
 
 @login_required
@@ -44,7 +44,7 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     paper = "received_on" in request.POST
     form = (forms.PaperAppealForm if paper else forms.AppealForm)(request.POST)
     if not form.is_valid():
-        messages.error(request, assessment_selectors.form_errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(request, services.appeal_file, assessment=assessment, **form.cleaned_data):
         messages.success(request, _("申诉已登记，办公室处理后会通知本人。") if paper
                          else _("申诉已提交，办公室处理后会通知您。"))
@@ -57,7 +57,7 @@ def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_detail(_actor(request), pk)
     form = forms.OpinionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, assessment_selectors.form_errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(request, services.opinion_add, appeal=appeal, **form.cleaned_data):
         messages.success(request, _("意见已记录。"))
     return redirect("appeal_detail", pk=pk)
@@ -69,7 +69,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_detail(_actor(request), pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, assessment_selectors.form_errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(request, services.appeal_decide, appeal=appeal, **form.cleaned_data):
         messages.success(request, _("处理结果已记录，并已通知本人。"))
     return redirect("appeal_detail", pk=pk)

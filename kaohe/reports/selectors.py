@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.appeals.models import Appeal, AppealState
-from kaohe.assessments import services as assessment_services
+from kaohe.assessments import rules
+from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments.models import (
     DECIDED,
     FINISHED,
@@ -34,63 +35,27 @@ from kaohe.assessments.models import (
 from kaohe.org import access
 from kaohe.org.access import Actor, ReportScope
 from kaohe.org.models import Organ, Person, Section
-from kaohe.plans.models import Grade, Period, PeriodState, YearPlan
+from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.records.models import Entry
-from kaohe.reports.charts import Chart, Series, bars, lines
+from kaohe.reports.charts import Series, bars, lines
+from kaohe.reports.layout import (
+    GRADE_COLORS,
+    Board,
+    Link,
+    Panel,
+    Table,
+    grade_series,
+    percent,
+    quarter_label,
+    share,
+)
 from kaohe.reports.models import SectionQuota
 
-GRADE_COLORS = {Grade.GOOD: "#2e7d32", Grade.FAIRLY_GOOD: "#81c784", Grade.AVERAGE: "#f9a825",
-                Grade.POOR: "#c62828"}
-UNDETERMINED_COLOR = "#9e9e9e"
 ORGANS_SHOWN = 100  # organs listed on the page, those with problems first
 SCORE_BUCKETS = [(90, "≥90"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "<60")]
 
 
-# --- building blocks ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Link:
-    """A table cell that links somewhere on the page; plain text in an export."""
-
-    text: str
-    url: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass
-class Table:
-    title: str
-    header: list[str]
-    rows: list[list[Any]]
-
-
-@dataclass
-class Panel:
-    key: str
-    table: Table
-    chart: Chart | None = None
-    note: str = ""
-    shown: int | None = None  # rows on the page; the export always has every row
-
-    @property
-    def rows_shown(self) -> list[list[Any]]:
-        return self.table.rows[:self.shown] if self.shown else self.table.rows
-
-    @property
-    def rows_hidden(self) -> int:
-        return len(self.table.rows) - len(self.rows_shown)
-
-
-@dataclass
-class Board:
-    panels: list[Panel] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def panel(self, key: str) -> Panel | None:
-        return next((p for p in self.panels if p.key == key), None)
-
+# --- filters ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Filters:
@@ -124,33 +89,15 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year} Q{quarter}"
-
-
-def share(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
-
-
-def percent(part: int, whole: int) -> str:
-    return f"{share(part, whole) * 100:.1f}%"
-
-
-def grade_series() -> list[tuple[str, str, str]]:
-    """(grade value, label, color), the undetermined grade last as ""."""
-    return [(g.value, str(g.label), GRADE_COLORS[g]) for g in Grade] + [
-        ("", _("不确定等次"), UNDETERMINED_COLOR)]
-
-
 def _grade_key(row: dict[str, Any]) -> str:
     return row["grade"] if row["grade_determined"] else ""
 
 
 def _limit(plan_values: dict[str, Any], participants: int, determined: int) -> int:
-    plan = YearPlan(good_ratio=plan_values["period__plan__good_ratio"],
-                    good_rounding=plan_values["period__plan__good_rounding"])
-    base = participants if plan_values["period__plan__base_includes_undetermined"] else determined
-    return plan.good_limit(base)
+    base = rules.cap_base(participants, determined, includes_undetermined=plan_values[
+        "period__plan__base_includes_undetermined"])
+    return rules.good_limit(base, plan_values["period__plan__good_ratio"],
+                            plan_values["period__plan__good_rounding"])
 
 
 def organ_and_scope(actor: Actor, code: str) -> tuple[Organ, ReportScope]:
@@ -210,7 +157,7 @@ def progress_board(scope: ReportScope, period: Period | None, today: datetime.da
                          _("完成率")], rows), chart))
     overdue = period.state == PeriodState.OPEN and today > period.last_day
     board.extra.update(progress=progress, finished=finished_all, total=sum(totals),
-                       overdue=overdue, quota=assessment_services.quota(period))
+                       overdue=overdue, quota=assessment_selectors.quota(period))
     if scope.people:
         late = (Assessment.objects.filter(scope.assessments(), period=period)
                 .exclude(state__in=FINISHED).select_related("person", "section")
@@ -324,7 +271,8 @@ def _cap_usage(scope: ReportScope, filters: Filters) -> Panel:
     table_rows, used, limits = [], [], []
     for r in rows:
         limit = _limit(r, r["participants"], r["determined"])
-        taken = r["good"] - (0 if r["period__plan__direct_good_counts"] else r["direct_good"])
+        taken = rules.places_used(r["good"], r["direct_good"],
+                                  direct_good_counts=r["period__plan__direct_good_counts"])
         used.append(taken)
         limits.append(limit)
         table_rows.append([quarter_label(r["period__year"], r["period__quarter"]),
@@ -593,11 +541,10 @@ def section_headcounts(period: Period) -> list[tuple[Section, int, int]]:
 
 
 def quota_plan(period: Period, frontline_weight: Decimal) -> tuple[int, list[QuotaLine]]:
-    from kaohe.reports.services import allocate
-
-    limit = assessment_services.quota(period).limit
+    limit = assessment_selectors.quota(period).limit
     counts = section_headcounts(period)
-    places = allocate(limit, [(s.code, n, front) for s, n, front in counts], frontline_weight)
+    places = rules.split_places(limit, [(s.code, n, front) for s, n, front in counts],
+                                frontline_weight)
     saved = {q.section_id: q.places for q in period.section_quotas.all()}
     return limit, [QuotaLine(s, n, front, n + frontline_weight * front, places[s.code],
                              saved.get(s.pk)) for s, n, front in counts]

@@ -24,7 +24,8 @@ from kaohe.plans.models import Period
 from kaohe.reports import selectors, services
 from kaohe.reports.charts import to_png, to_svg
 from kaohe.reports.forms import FilterForm, QuotaForm
-from kaohe.reports.selectors import Board, Filters
+from kaohe.reports.layout import Board
+from kaohe.reports.selectors import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OWN_PARAMETERS = {"table", "name", "format"}

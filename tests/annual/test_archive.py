@@ -11,9 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from kaohe.annual import archive, services
+from kaohe.annual import services
 from kaohe.annual.models import AnnualYear, ArchivedFile
 from kaohe.assessments.models import Transition
+from kaohe.documents import archive
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.plans.models import Period, PeriodState
 from tests.annual.factories import ASSESSED, YEAR, run_year

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kaohe.appeals import services
+from kaohe.appeals import selectors
 from kaohe.assessments.models import Assessment
 from kaohe.plans.models import Grade
 from tests.assessments.test_services import (
@@ -38,5 +38,5 @@ Today = Callable[[datetime.date], None]
 def today(monkeypatch: pytest.MonkeyPatch) -> Today:
     """Set the day the services take as today (online filing, decisions, the page's form)."""
     def move(day: datetime.date) -> None:
-        monkeypatch.setattr(services, "today", lambda: day)
+        monkeypatch.setattr(selectors, "today", lambda: day)
     return move

@@ -10,8 +10,9 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from kaohe.appeals import services
+from kaohe.appeals import selectors, services
 from kaohe.appeals.models import Appeal, AppealState, Channel, Opinion
+from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments import services as assessment_services
 from kaohe.assessments.models import (
     Assessment,
@@ -84,7 +85,7 @@ def test_a_holiday_and_a_weekend_before_the_deadline_count_for_nothing(
     staff = world.assessments["staff"]
     told(staff)
     today(d(2025, 10, 5))  # inside the National Day holiday: well within the window
-    assert services.window_open(fresh(staff))
+    assert selectors.window_open(fresh(staff))
     today(d(2025, 10, 12))  # the Sunday before the last day
     assert file(staff).deadline == LAST_DAY
 
@@ -168,7 +169,7 @@ def test_no_appeal_before_the_result_is_told(world: World, today: Today) -> None
     propose(staff, Grade.FAIRLY_GOOD, 85)
     approve(staff)  # approved, but not yet told
     assert refused_nothing_filed(lambda: file(fresh(staff))).code == "wrong_state"
-    assert not services.window_open(fresh(staff))
+    assert not selectors.window_open(fresh(staff))
 
 
 def test_only_the_person_assessed_files_online_and_the_text_is_required(
@@ -264,7 +265,7 @@ def test_a_change_to_good_at_a_full_cap_is_refused_like_an_approval(
     other = file(a["other_staff"])
     decide(world, other, AppealState.CHANGED, Grade.FAIRLY_GOOD, reason="复核")
     decide(world, appeal, AppealState.CHANGED, Grade.GOOD, reason="复核")
-    quota = assessment_services.quota(world.periods["organ"])
+    quota = assessment_selectors.quota(world.periods["organ"])
     assert (quota.used, quota.limit) == (2, 2)
 
 

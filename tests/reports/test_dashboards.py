@@ -17,7 +17,7 @@ from kaohe.org.access import actor_for, report_scope
 from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.plans.services import plan_for
 from kaohe.records.models import Entry
-from kaohe.reports import selectors
+from kaohe.reports import layout, selectors
 from kaohe.reports.selectors import Filters
 from tests.personas import World
 
@@ -54,7 +54,7 @@ def graded(world: World) -> World:
     return world
 
 
-def table(board: selectors.Board, key: str) -> list[list[str]]:
+def table(board: layout.Board, key: str) -> list[list[str]]:
     panel = board.panel(key)
     assert panel is not None
     return [[str(cell) for cell in row] for row in panel.table.rows]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from kaohe.appeals import selectors
+from kaohe.appeals import pages, selectors
 from kaohe.assessments.models import Assessment
 from kaohe.org import access
 
@@ -17,7 +17,7 @@ register = template.Library()
 @register.inclusion_tag("appeals/_card.html", takes_context=True)
 def appeal_card(context: template.Context, assessment: Assessment) -> dict[str, Any]:
     actor = access.actor_for(context["request"].user)
-    return {**selectors.card_context(actor, assessment), "csrf_token": context.get("csrf_token")}
+    return {**pages.card_context(actor, assessment), "csrf_token": context.get("csrf_token")}
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,79 @@
+"""The layout every statistics page, export and chart download is built from: a Board of
+Panels, each one table and the chart drawn from it (decision 0011), and the formatting they
+share. What is exported is what is shown, because both read the same Board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kaohe.plans.models import Grade
+from kaohe.reports.charts import Chart
+
+GRADE_COLORS = {Grade.GOOD: "#2e7d32", Grade.FAIRLY_GOOD: "#81c784", Grade.AVERAGE: "#f9a825",
+                Grade.POOR: "#c62828"}
+UNDETERMINED_COLOR = "#9e9e9e"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links somewhere on the page; plain text in an export."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Panel:
+    key: str
+    table: Table
+    chart: Chart | None = None
+    note: str = ""
+    shown: int | None = None  # rows on the page; the export always has every row
+
+    @property
+    def rows_shown(self) -> list[list[Any]]:
+        return self.table.rows[:self.shown] if self.shown else self.table.rows
+
+    @property
+    def rows_hidden(self) -> int:
+        return len(self.table.rows) - len(self.rows_shown)
+
+
+@dataclass
+class Board:
+    panels: list[Panel] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def panel(self, key: str) -> Panel | None:
+        return next((p for p in self.panels if p.key == key), None)
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year} Q{quarter}"
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{share(part, whole) * 100:.1f}%"
+
+
+def grade_series() -> list[tuple[str, str, str]]:
+    """(grade value, label, color), the undetermined grade last as ""."""
+    return [(g.value, str(g.label), GRADE_COLORS[g]) for g in Grade] + [
+        ("", _("不确定等次"), UNDETERMINED_COLOR)]
