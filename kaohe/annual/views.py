@@ -73,7 +73,7 @@ def decide(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 def refusal(request: HttpRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     form = forms.RefusalForm(request.POST)
-    person = access.visible_people(access.actor_for(request.user)).filter(
+    person = Person.objects.restrict(access.actor_for(request.user)).filter(
         organ=view.annual.organ, personnel_no=request.POST.get("person", "")).first()
     if not form.is_valid() or person is None:
         messages.error(request, _("请填写本机关人员的人员编号。"))

@@ -27,7 +27,7 @@ RELATED = ["assessment__person", "assessment__section", "assessment__period",
 
 
 def visible_appeals(actor: Actor) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(access.appeal_scope(actor))
+    return Appeal.objects.restrict(actor)
 
 
 def appeal_list(actor: Actor) -> QuerySet[Appeal]:
@@ -49,8 +49,7 @@ def appeal_detail(actor: Actor, pk: int) -> Appeal:
 
 
 def may_handle(actor: Actor, appeal: Appeal) -> bool:
-    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
-                                 pk=appeal.pk).exists()
+    return Appeal.objects.restrict(actor, "handle").filter(pk=appeal.pk).exists()
 
 
 def detail_context(actor: Actor, appeal: Appeal) -> dict[str, Any]:
@@ -88,8 +87,8 @@ def card(actor: Actor, assessment: Assessment) -> Card:
     except Refused:
         pass
     own = actor.person is not None and assessment.person_id == actor.person.pk
-    handler = Assessment.objects.filter(access.appeals_handled(actor),
-                                        pk=assessment.pk).exists()
+    handler = (Assessment.objects.restrict(actor, "handle_appeal")
+               .filter(pk=assessment.pk).exists())
     return Card(
         appeal=appeal, deadline=deadline, deadline_error=error,
         may_file=own and appeal is None and deadline is not None
@@ -105,8 +104,7 @@ def card_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
 
 
 def pending_to_handle(actor: Actor) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
-                                 state=AppealState.PENDING)
+    return Appeal.objects.restrict(actor, "handle").filter(state=AppealState.PENDING)
 
 
 def open_windows(actor: Actor) -> list[Assessment]:
