@@ -6,11 +6,13 @@ everywhere else; Django's own is_staff/permission flags are not used for this.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.org.access import actor_for
+from kaohe.org.http import ActorRequest
 
 
 class KaoheAdminSite(admin.AdminSite):
@@ -19,5 +21,5 @@ class KaoheAdminSite(admin.AdminSite):
     index_title = _("组织信息维护")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        actor = actor_for(request.user)
+        actor = cast(ActorRequest, request).actor
         return bool(request.user.is_active and (actor.is_system_admin or actor.office_organ_ids))

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaohe.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kaohe.org.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kaohe.accounts.middleware.SessionTimeoutMiddleware",
     "kaohe.accounts.middleware.SecondFactorMiddleware",

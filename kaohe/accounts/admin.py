@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model, QuerySet
@@ -7,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.accounts.models import User
-from kaohe.org.access import actor_for
+from kaohe.org.http import ActorRequest
 
 
 @admin.register(User)
@@ -34,7 +36,7 @@ class AccountAdmin(UserAdmin):
         return super().get_queryset(request).filter(technical_role="")
 
     def _may(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return actor_for(request.user).is_system_admin
+        return cast(ActorRequest, request).actor.is_system_admin
 
     has_view_permission = has_change_permission = has_add_permission = _may
     has_module_permission = _may

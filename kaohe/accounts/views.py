@@ -28,6 +28,7 @@ from kaohe.accounts.forms import AccountForm, OtpTokenForm, PolicyForm, UnlockFo
 from kaohe.accounts.models import SecondFactorPolicy, TechnicalRole, User
 from kaohe.errors import Refused
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 from kaohe.org.models import Organ
 
 View = Callable[..., HttpResponse]
@@ -64,11 +65,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: ActorRequest) -> HttpResponse:
     """Sets up the authenticator app: the key as a QR code (SVG drawn here) and as text, then
     a code from the app confirms it. An account that already has a second factor must pass it
     first: otherwise the password alone could replace it."""
-    user = cast(User, request.user)
+    user = request.user
     if policy.has_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
         return redirect("otp_verify")
     device = services.totp_enrolment_start(user=user)
@@ -89,7 +90,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True),
         "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
-        "required": access.second_factor_required(access.actor_for(user)),
+        "required": access.second_factor_required(request.actor),
         "replacing": policy.has_second_factor(user),
     }
     return render(request, "accounts/otp_enrol.html", context,

@@ -4,7 +4,7 @@ quarter, and the written parts of the annual form. Grades are decided only on th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -12,8 +12,8 @@ from django.http import HttpRequest
 
 from kaohe.annual.models import AnnualResult, QuarterAttendance
 from kaohe.org import models as org
-from kaohe.org.access import actor_for
 from kaohe.org.admin import OrganScopedAdmin
+from kaohe.org.http import ActorRequest
 
 TEXTS = ["summary", "training", "leader_comment", "committee_opinion", "own_opinion"]
 
@@ -21,7 +21,8 @@ TEXTS = ["summary", "training", "leader_comment", "committee_opinion", "own_opin
 class GradesAdmin(OrganScopedAdmin):
     def managed_organs(self, request: HttpRequest) -> QuerySet[org.Organ] | None:
         # Grades are not the system administrator's (三员分立): the office's own organ only.
-        return org.Organ.objects.filter(id__in=actor_for(request.user).office_organ_ids)
+        actor = cast(ActorRequest, request).actor
+        return org.Organ.objects.filter(id__in=actor.office_organ_ids)
 
 
 @admin.register(QuarterAttendance)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -16,11 +16,12 @@ from kaohe.annual import forms, selectors, services
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 from kaohe.org.models import Person
 
 
-def _overview(request: HttpRequest, organ: str, year: int) -> selectors.Overview:
-    return selectors.annual_overview(access.actor_for(request.user), organ, year)
+def _overview(request: ActorRequest, organ: str, year: int) -> selectors.Overview:
+    return selectors.annual_overview(request.actor, organ, year)
 
 
 def _back(organ: str, year: int) -> HttpResponse:
@@ -28,7 +29,7 @@ def _back(organ: str, year: int) -> HttpResponse:
 
 
 @login_required
-def annual_page(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     return render(request, "annual/year.html", {
         "view": view, "organ": view.annual.organ, "year": year,
@@ -39,7 +40,7 @@ def annual_page(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 
 @login_required
-def announcement(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def announcement(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     """The 公示 of the proposed 优秀 with each one's quarterly grades (§九(四)), printable."""
     view = _overview(request, organ, year)
     proposed = [row for row in view.rows if row.final_grade == "优秀"]
@@ -57,7 +58,7 @@ def _person(view: selectors.Overview, personnel_no: str) -> Person:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def decide(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
@@ -71,10 +72,10 @@ def decide(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def refusal(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def refusal(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     form = forms.RefusalForm(request.POST)
-    person = access.visible_people(access.actor_for(request.user)).filter(
+    person = Person.objects.restrict(request.actor).filter(
         organ=view.annual.organ, personnel_no=request.POST.get("person", "")).first()
     if not form.is_valid() or person is None:
         messages.error(request, _("请填写本机关人员的人员编号。"))
@@ -87,7 +88,7 @@ def refusal(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def settings(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     form = forms.SettingsForm(request.POST, instance=selectors.annual_year(view.annual.organ,
                                                                            year))
@@ -102,7 +103,7 @@ def settings(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def announce(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def announce(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     form = forms.AnnounceForm(request.POST)
     if not form.is_valid():
@@ -115,7 +116,7 @@ def announce(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, organ: str, year: int) -> HttpResponse:
+def close(request: ActorRequest, organ: str, year: int) -> HttpResponse:
     view = _overview(request, organ, year)
     if attempt(request, archive.year_close, organ=view.annual.organ, year=year):
         messages.success(request, _("已归档。"))
@@ -124,17 +125,16 @@ def close(request: HttpRequest, organ: str, year: int) -> HttpResponse:
 
 
 @login_required
-def archive_list(request: HttpRequest, organ: str, year: int) -> HttpResponse:
-    annual, files = selectors.archive_list(access.actor_for(request.user), organ, year)
-    actor = access.actor_for(request.user)
+def archive_list(request: ActorRequest, organ: str, year: int) -> HttpResponse:
+    annual, files = selectors.archive_list(request.actor, organ, year)
     return render(request, "annual/archive.html", {
         "annual": annual, "organ": annual.organ, "year": year, "files": files,
-        "may_correct": access.may_run_annual(actor, annual.organ)})
+        "may_correct": access.may_run_annual(request.actor, annual.organ)})
 
 
 @login_required
-def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.archived_file(access.actor_for(request.user), pk)
+def archive_download(request: ActorRequest, pk: int) -> HttpResponse:
+    found = selectors.archived_file(request.actor, pk)
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
     response["Digest"] = f"sha-256={found.sha256}"
@@ -143,8 +143,8 @@ def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def archive_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.archived_file(access.actor_for(request.user), pk)
+def archive_correct(request: ActorRequest, pk: int) -> HttpResponse:
+    found = selectors.archived_file(request.actor, pk)
     upload = request.FILES.get("file")
     if attempt(request, archive.archive_correct, archived=found,
                 content=upload.read() if upload else b"", reason=request.POST.get("reason", "")):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
-from kaohe.accounts.models import User
 from kaohe.annual import rules, selectors, services
-from kaohe.org import access
+from kaohe.org.http import ActorRequest
 
 router = Router(tags=["annual"])
 
@@ -92,8 +91,8 @@ class DecideIn(Schema):
 
 
 @router.get("/annual/{organ}/{year}", response=AnnualOut)
-def annual(request: HttpRequest, organ: str, year: int) -> AnnualOut:
-    view = selectors.annual_overview(access.actor_for(request.user), organ, year)
+def annual(request: ActorRequest, organ: str, year: int) -> AnnualOut:
+    view = selectors.annual_overview(request.actor, organ, year)
     a = view.annual
     return AnnualOut(
         organ=a.organ.code, year=year, closed=a.is_closed, participants=view.participants,
@@ -104,18 +103,13 @@ def annual(request: HttpRequest, organ: str, year: int) -> AnnualOut:
 
 
 @router.post("/annual/{organ}/{year}/decisions", response=DecisionOut)
-def decide(request: HttpRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
-    actor = access.actor_for(request.user)
-    view = selectors.annual_overview(actor, organ, year)
+def decide(request: ActorRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
+    view = selectors.annual_overview(request.actor, organ, year)
     row = next((r for r in view.rows if r.person.personnel_no == body.person), None)
     if row is None:
         raise Http404
     result = services.result_decide(organ=view.annual.organ, year=year, person=row.person,
                                     grade=body.grade, reason=body.reason,
-                                    by=_user(request))
+                                    by=request.user)
     return DecisionOut(grade=result.grade, reason=result.reason, override=result.is_override,
                        broken_rules=list(result.broken_rules))
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]

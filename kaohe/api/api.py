@@ -25,6 +25,8 @@ from kaohe.api.appeals import router as appeals_router
 from kaohe.api.assessments import router as assessments_router
 from kaohe.errors import Refused
 from kaohe.org import access, selectors
+from kaohe.org.http import ActorRequest
+from kaohe.org.middleware import attach_actor
 from kaohe.workdays.calendar import CalendarNotCovered
 
 security_log = logging.getLogger("kaohe.security")
@@ -39,7 +41,9 @@ class BearerToken(HttpBearer):
         now = timezone.now()
         if found.last_used is None or (now - found.last_used).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+        # The middleware ran before the token was read: the actor is this account's.
         request.user = found.user
+        attach_actor(request, lambda: found.user)
         return found.user
 
 
@@ -112,45 +116,41 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 @api.get("/me", response=schemas.Me, tags=["people"])
-def me(request: HttpRequest) -> schemas.Me:
-    actor = access.actor_for(request.user)
-    return schemas.Me.of(actor)
+def me(request: ActorRequest) -> schemas.Me:
+    return schemas.Me.of(request.actor)
 
 
 @api.get("/organs", response=list[schemas.Organ], tags=["organisation"])
-def organ_list(request: HttpRequest) -> list[schemas.Organ]:
-    actor = access.actor_for(request.user)
-    return [schemas.Organ.of(organ) for organ in selectors.organs_for(actor)]
+def organ_list(request: ActorRequest) -> list[schemas.Organ]:
+    return [schemas.Organ.of(organ) for organ in selectors.organs_for(request.actor)]
 
 
 @api.get("/organs/{code}", response=schemas.OrganDetail, tags=["organisation"])
-def organ_detail(request: HttpRequest, code: str) -> schemas.OrganDetail:
-    actor = access.actor_for(request.user)
+def organ_detail(request: ActorRequest, code: str) -> schemas.OrganDetail:
+    actor = request.actor
     organ = access.one_or_404(selectors.organs_for(actor).filter(code=code))
     return schemas.OrganDetail.of(organ, selectors.sections_of(actor, organ))
 
 
 @api.get("/organs/{code}/sections", response=list[schemas.Section], tags=["organisation"])
-def section_list(request: HttpRequest, code: str) -> list[schemas.Section]:
-    actor = access.actor_for(request.user)
+def section_list(request: ActorRequest, code: str) -> list[schemas.Section]:
+    actor = request.actor
     organ = access.get_organ(actor, code)
     return [schemas.Section.of(section) for section in selectors.sections_of(actor, organ)]
 
 
 @api.get("/people", response=list[schemas.Person], tags=["people"])
 def people_list(
-    request: HttpRequest,
+    request: ActorRequest,
     organ: Annotated[str | None, Query(max_length=limits.KEY)] = None,
     section: Annotated[str | None, Query(max_length=limits.KEY)] = None,
 ) -> list[schemas.Person]:
-    actor = access.actor_for(request.user)
-    return [schemas.Person.of(p) for p in selectors.people_list(actor, organ, section)]
+    return [schemas.Person.of(p) for p in selectors.people_list(request.actor, organ, section)]
 
 
 @api.get("/people/{personnel_no}", response=schemas.Person, tags=["people"])
-def person_detail(request: HttpRequest, personnel_no: str) -> schemas.Person:
-    actor = access.actor_for(request.user)
-    return schemas.Person.of(access.get_person(actor, personnel_no))
+def person_detail(request: ActorRequest, personnel_no: str) -> schemas.Person:
+    return schemas.Person.of(access.get_person(request.actor, personnel_no))
 
 
 api.add_router("/", assessments_router)

@@ -6,25 +6,15 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from kaohe.accounts.models import User
 from kaohe.api.assessments import GradeValue, PersonInSection
 from kaohe.appeals import selectors, services
 from kaohe.appeals.models import Appeal
 from kaohe.assessments import selectors as assessment_selectors
-from kaohe.org import access
+from kaohe.org.http import ActorRequest
 
 router = Router(tags=["appeals"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _actor(request: HttpRequest) -> access.Actor:
-    return access.actor_for(request.user)
 
 
 class OpinionOut(Schema):
@@ -82,8 +72,8 @@ class DecideIn(Schema):
     by_committee: bool = False
 
 
-def _detail(request: HttpRequest, appeal_id: int) -> AppealOut:
-    actor = _actor(request)
+def _detail(request: ActorRequest, appeal_id: int) -> AppealOut:
+    actor = request.actor
     appeal = selectors.appeal_detail(actor, appeal_id)
     opinions = ([OpinionOut(given_by=o.given_by, text=o.text, recorded_at=o.recorded_at)
                  for o in appeal.opinions.all()]
@@ -92,36 +82,37 @@ def _detail(request: HttpRequest, appeal_id: int) -> AppealOut:
 
 
 @router.post("/assessments/{assessment_id}/appeals", response={201: AppealOut})
-def appeal_file(request: HttpRequest, assessment_id: int,
+def appeal_file(request: ActorRequest, assessment_id: int,
                 payload: AppealIn) -> Status[AppealOut]:
-    assessment = assessment_selectors.assessment_detail(_actor(request), assessment_id)
-    appeal = services.appeal_file(assessment=assessment, by=_user(request), text=payload.text,
+    assessment = assessment_selectors.assessment_detail(request.actor, assessment_id)
+    appeal = services.appeal_file(assessment=assessment, by=request.user, text=payload.text,
                                   received_on=payload.received_on)
     return Status(201, _detail(request, appeal.pk))
 
 
 @router.get("/appeals", response=list[AppealOut])
-def appeal_list(request: HttpRequest) -> list[AppealOut]:
-    return [AppealOut.of(appeal) for appeal in selectors.appeal_list(_actor(request))]
+def appeal_list(request: ActorRequest) -> list[AppealOut]:
+    return [AppealOut.of(appeal) for appeal in selectors.appeal_list(request.actor)]
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
-def appeal_detail(request: HttpRequest, appeal_id: int) -> AppealOut:
+def appeal_detail(request: ActorRequest, appeal_id: int) -> AppealOut:
     return _detail(request, appeal_id)
 
 
 @router.post("/appeals/{appeal_id}/opinions", response={201: AppealOut})
-def opinion_add(request: HttpRequest, appeal_id: int, payload: OpinionIn) -> Status[AppealOut]:
-    appeal = selectors.appeal_detail(_actor(request), appeal_id)
-    services.opinion_add(appeal=appeal, by=_user(request), given_by=payload.given_by,
+def opinion_add(request: ActorRequest, appeal_id: int,
+                payload: OpinionIn) -> Status[AppealOut]:
+    appeal = selectors.appeal_detail(request.actor, appeal_id)
+    services.opinion_add(appeal=appeal, by=request.user, given_by=payload.given_by,
                          text=payload.text)
     return Status(201, _detail(request, appeal_id))
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
-def appeal_decide(request: HttpRequest, appeal_id: int, payload: DecideIn) -> AppealOut:
-    appeal = selectors.appeal_detail(_actor(request), appeal_id)
-    services.appeal_decide(appeal=appeal, by=_user(request), outcome=payload.outcome,
+def appeal_decide(request: ActorRequest, appeal_id: int, payload: DecideIn) -> AppealOut:
+    appeal = selectors.appeal_detail(request.actor, appeal_id)
+    services.appeal_decide(appeal=appeal, by=request.user, outcome=payload.outcome,
                            grade=payload.grade or "", reason=payload.reason,
                            by_committee=payload.by_committee)
     return _detail(request, appeal_id)

@@ -3,11 +3,15 @@ within 5 working days of the feedback; the office gathers opinions and decides."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessments.models import Assessment
+from kaohe.org.querysets import RestrictedQuerySet, Scope
 from kaohe.plans.models import Grade
 
 TEXT_LIMIT = 4000
@@ -22,6 +26,17 @@ class AppealState(models.TextChoices):
 class Channel(models.TextChoices):
     ONLINE = "online", _("本人在线提出")
     PAPER = "paper", _("书面申诉，办公室登记")
+
+
+class AppealQuerySet(RestrictedQuerySet["Appeal"]):
+    def _scopes(self) -> Mapping[str, Scope]:
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        return {
+            "view": access.appeal_scope,
+            # Gather opinions on it and decide it.
+            "handle": partial(access.appeals_handled, via="assessment__"),
+        }
 
 
 class Appeal(models.Model):
@@ -52,6 +67,8 @@ class Appeal(models.Model):
                                    related_name="+", null=True, blank=True,
                                    verbose_name=_("处理人"))
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    objects = AppealQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("申诉")

@@ -50,7 +50,7 @@ def window_open(assessment: Assessment, on: datetime.date | None = None) -> bool
 
 
 def visible_appeals(actor: Actor) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(access.appeal_scope(actor))
+    return Appeal.objects.restrict(actor)
 
 
 def appeal_list(actor: Actor) -> QuerySet[Appeal]:
@@ -72,8 +72,7 @@ def appeal_detail(actor: Actor, pk: int) -> Appeal:
 
 
 def may_handle(actor: Actor, appeal: Appeal) -> bool:
-    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
-                                 pk=appeal.pk).exists()
+    return Appeal.objects.restrict(actor, "handle").filter(pk=appeal.pk).exists()
 
 
 @dataclass
@@ -98,8 +97,8 @@ def card(actor: Actor, assessment: Assessment) -> Card:
     except Refused:
         pass
     own = actor.person is not None and assessment.person_id == actor.person.pk
-    handler = Assessment.objects.filter(access.appeals_handled(actor),
-                                        pk=assessment.pk).exists()
+    handler = (Assessment.objects.restrict(actor, "handle_appeal")
+               .filter(pk=assessment.pk).exists())
     return Card(
         appeal=appeal, deadline=deadline, deadline_error=error,
         may_file=own and appeal is None and deadline is not None
@@ -110,8 +109,7 @@ def card(actor: Actor, assessment: Assessment) -> Card:
 
 
 def pending_to_handle(actor: Actor) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(access.appeals_handled(actor, via="assessment__"),
-                                 state=AppealState.PENDING)
+    return Appeal.objects.restrict(actor, "handle").filter(state=AppealState.PENDING)
 
 
 def open_windows(actor: Actor) -> list[Assessment]:

@@ -46,7 +46,8 @@ def _required(text: str, message: str, limit: int = TEXT_LIMIT) -> str:
 
 def _handles(by: User, assessment: Assessment) -> bool:
     actor = access.actor_for(by)
-    return Assessment.objects.filter(access.appeals_handled(actor), pk=assessment.pk).exists()
+    return (Assessment.objects.restrict(actor, "handle_appeal")
+            .filter(pk=assessment.pk).exists())
 
 
 # --- filing -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,15 +14,12 @@ from kaohe.appeals import forms, pages, selectors, services
 from kaohe.assessments import selectors as assessment_selectors
 from kaohe.lib.actions import attempt, form_errors
 from kaohe.org import access
-
-
-def _actor(request: HttpRequest) -> access.Actor:
-    return access.actor_for(request.user)
+from kaohe.org.http import ActorRequest
 
 
 @login_required
-def appeal_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def appeal_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(request, "appeals/list.html",
                   {"appeals": selectors.appeal_list(actor),
                    "open_windows": selectors.open_windows(actor),
@@ -30,17 +27,17 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def appeal_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     appeal = selectors.appeal_detail(actor, pk)
     return render(request, "appeals/detail.html", pages.detail_context(actor, appeal))
 
 
 @login_required
 @require_POST
-def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_file(request: ActorRequest, pk: int) -> HttpResponse:
     """The person's own appeal, or (with a received date) a paper appeal the office registers."""
-    assessment = assessment_selectors.assessment_detail(_actor(request), pk)
+    assessment = assessment_selectors.assessment_detail(request.actor, pk)
     paper = "received_on" in request.POST
     form = (forms.PaperAppealForm if paper else forms.AppealForm)(request.POST)
     if not form.is_valid():
@@ -53,8 +50,8 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = selectors.appeal_detail(_actor(request), pk)
+def opinion_add(request: ActorRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_detail(request.actor, pk)
     form = forms.OpinionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
@@ -65,8 +62,8 @@ def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = selectors.appeal_detail(_actor(request), pk)
+def appeal_decide(request: ActorRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_detail(request.actor, pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.models import Category, Person, Section
+from kaohe.org.querysets import RestrictedQuerySet, Scope
 from kaohe.plans.models import Grade, Period
+
+if TYPE_CHECKING:
+    from kaohe.org.access import Actor
 
 
 class State(models.TextChoices):
@@ -26,6 +34,33 @@ WRITING = (State.DRAFT, State.RETURNED)
 UNDER_REVIEW = (State.SUBMITTED, State.SENT_BACK)
 DECIDED = (State.APPROVED, State.FEEDBACK, State.ACKNOWLEDGED)
 FINISHED = (State.FEEDBACK, State.ACKNOWLEDGED)
+
+
+class AssessmentQuerySet(RestrictedQuerySet["Assessment"]):
+    def _scopes(self) -> Mapping[str, Scope]:
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        return {
+            "view": self._viewable,
+            "review": access.reviewable,
+            "approve": access.approvable,
+            # Register a paper appeal on it, gather opinions on its appeal, decide it.
+            "handle_appeal": access.appeals_handled,
+        }
+
+    @staticmethod
+    def _viewable(actor: Actor) -> Q:
+        """What access.assessment_scope shows, and to a discipline liaison the assessments
+        their opinion was asked on: an EXISTS, not a join, so that an assessment asked about
+        twice is still one row."""
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        scope = access.assessment_scope(actor)
+        liaison = access.liaison_person_id(actor)
+        if liaison is not None:
+            scope |= Q(Exists(LiaisonRequest.objects.filter(assessment=OuterRef("pk"),
+                                                            liaison_id=liaison)))
+        return scope
 
 
 class Assessment(models.Model):
@@ -66,6 +101,8 @@ class Assessment(models.Model):
     feedback_given_on = models.DateField(_("反馈日期"), null=True, blank=True)
     feedback_text = models.TextField(_("反馈内容"), blank=True)
     person_opinion = models.TextField(_("本人意见"), blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("平时考核")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,17 +13,18 @@ from django.views.decorators.http import require_POST
 from kaohe.audit import chain, selectors
 from kaohe.audit.forms import EventSearchForm
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 
 PAGE_SIZE = 50
 
 
-def _auditor_only(request: HttpRequest) -> None:
-    if not access.may_read_audit(access.actor_for(request.user)):
+def _auditor_only(request: ActorRequest) -> None:
+    if not access.may_read_audit(request.actor):
         raise Http404
 
 
 @login_required
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: ActorRequest) -> HttpResponse:
     _auditor_only(request)
     form = EventSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
@@ -38,7 +39,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: ActorRequest) -> HttpResponse:
     _auditor_only(request)
     broken = chain.verify()
     if broken is None:

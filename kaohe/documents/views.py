@@ -15,7 +15,7 @@ from kaohe.audit import chain as audit
 from kaohe.documents import docx, selectors, tables
 from kaohe.documents.bundle import files, quarter_title, stream_zip, xlsx_bytes
 from kaohe.documents.content import OfficialForm
-from kaohe.org import access
+from kaohe.org.http import ActorRequest
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,59 +42,58 @@ def _html(request: HttpRequest, form: OfficialForm, docx_url: str) -> HttpRespon
 
 
 @login_required
-def quarterly_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _docx(selectors.quarterly_form(access.actor_for(request.user), pk))
+def quarterly_docx(request: ActorRequest, pk: int) -> HttpResponse:
+    return _docx(selectors.quarterly_form(request.actor, pk))
 
 
 @login_required
-def quarterly_html(request: HttpRequest, pk: int) -> HttpResponse:
-    form = selectors.quarterly_form(access.actor_for(request.user), pk)
+def quarterly_html(request: ActorRequest, pk: int) -> HttpResponse:
+    form = selectors.quarterly_form(request.actor, pk)
     return _html(request, form, reverse("quarterly_form_docx", args=[pk]))
 
 
 @login_required
-def annual_docx(request: HttpRequest, personnel_no: str, year: int) -> HttpResponse:
-    return _docx(selectors.annual_form(access.actor_for(request.user), personnel_no, year))
+def annual_docx(request: ActorRequest, personnel_no: str, year: int) -> HttpResponse:
+    return _docx(selectors.annual_form(request.actor, personnel_no, year))
 
 
 @login_required
-def annual_html(request: HttpRequest, personnel_no: str, year: int) -> HttpResponse:
-    form = selectors.annual_form(access.actor_for(request.user), personnel_no, year)
+def annual_html(request: ActorRequest, personnel_no: str, year: int) -> HttpResponse:
+    form = selectors.annual_form(request.actor, personnel_no, year)
     return _html(request, form, reverse("annual_form_docx", args=[personnel_no, year]))
 
 
 @login_required
-def record_book_docx(request: HttpRequest, personnel_no: str, year: int) -> HttpResponse:
-    return _docx(selectors.record_book(access.actor_for(request.user), personnel_no, year))
+def record_book_docx(request: ActorRequest, personnel_no: str, year: int) -> HttpResponse:
+    return _docx(selectors.record_book(request.actor, personnel_no, year))
 
 
 @login_required
-def record_book_html(request: HttpRequest, personnel_no: str, year: int) -> HttpResponse:
-    form = selectors.record_book(access.actor_for(request.user), personnel_no, year)
+def record_book_html(request: ActorRequest, personnel_no: str, year: int) -> HttpResponse:
+    form = selectors.record_book(request.actor, personnel_no, year)
     return _html(request, form, reverse("record_book_docx", args=[personnel_no, year]))
 
 
 @login_required
-def quarter_results_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = selectors.office_period(access.actor_for(request.user), period_id)
+def quarter_results_xlsx(request: ActorRequest, period_id: int) -> HttpResponse:
+    period = selectors.office_period(request.actor, period_id)
     data = xlsx_bytes(lambda out: tables.quarter_results(period, out))
     return _download(data, f"{period.organ.name}-{quarter_title(period)}.xlsx", XLSX)
 
 
 @login_required
-def annual_results_xlsx(request: HttpRequest, organ: str, year: int) -> HttpResponse:
-    view = annual_selectors.annual_overview(access.actor_for(request.user), organ, year)
+def annual_results_xlsx(request: ActorRequest, organ: str, year: int) -> HttpResponse:
+    view = annual_selectors.annual_overview(request.actor, organ, year)
     data = xlsx_bytes(lambda out: tables.annual_results(view, out))
     return _download(data, _("%(organ)s-%(year)d年度考核结果.xlsx") % {
         "organ": view.annual.organ.name, "year": year}, XLSX)
 
 
 @login_required
-def forms_zip(request: HttpRequest, organ: str, year: int) -> StreamingHttpResponse:
+def forms_zip(request: ActorRequest, organ: str, year: int) -> StreamingHttpResponse:
     """Every form of the year for the organ, or for one section (?section=code), as one zip
     streamed while it is written."""
-    actor = access.actor_for(request.user)
-    found, section = selectors.batch_scope(actor, organ, request.GET.get("section", ""))
+    found, section = selectors.batch_scope(request.actor, organ, request.GET.get("section", ""))
     response = StreamingHttpResponse(stream_zip(files(found, year, section)),
                                      content_type="application/zip")
     name = f"{found.name}-{section.name if section else ''}-{year}.zip".replace("--", "-")

@@ -9,6 +9,10 @@ Scopes follow from the organisation data (RULES.md, vocabulary), never from a se
 - the system administrator sees every organ's structure (never grades, which later selectors
   check with `may_see_grades`); the security and audit administrators see no organ data.
 Anything outside a scope is answered with 404, so that its existence is not revealed.
+
+A scope is a condition (`Q`) over field paths of the rows it restricts; the models apply it
+through `Model.objects.restrict(actor, action)` (kaohe/org/querysets.py). This module imports
+no model of the apps that build on org (assessments, appeals, …): their querysets ask here.
 """
 
 from __future__ import annotations
@@ -105,8 +109,10 @@ def actor_for(user: User | AnonymousUser | None) -> Actor:
 
 # One query for the person and the facts their roles follow from. Every request asks: the
 # annotated queryset is built once here and only filtered per request (a third of its cost).
+# A plain QuerySet rather than Person.objects, whose restricted queryset the type checker
+# does not carry the annotations through.
 _mine = OuterRef("pk")
-PERSON_WITH_ROLE_FACTS = Person.objects.select_related("organ", "section").annotate(
+PERSON_WITH_ROLE_FACTS = QuerySet(Person).select_related("organ", "section").annotate(
     oversees=Exists(Section.objects.filter(leader_in_charge=_mine)),
     is_office=Exists(OrganDuty.objects.filter(person=_mine, duty=Duty.OFFICE)),
     is_liaison=Exists(OrganDuty.objects.filter(person=_mine, duty=Duty.LIAISON)),
@@ -161,16 +167,15 @@ def _build_actor(user: User) -> Actor:
 
 # --- what an actor may see -------------------------------------------------------------------
 
-def visible_organs(actor: Actor) -> QuerySet[Organ]:
-    if actor.is_system_admin:
-        return Organ.objects.all()
-    return Organ.objects.filter(id__in=actor.readable_organ_ids)
+def organ_scope(actor: Actor) -> Q:
+    """The Organ rows whose structure this actor may look at: every organ for the system
+    administrator, else the own organ and those filed with the actor's department."""
+    return Q() if actor.is_system_admin else Q(id__in=actor.readable_organ_ids)
 
 
-def visible_sections(actor: Actor) -> QuerySet[Section]:
-    if actor.is_system_admin:
-        return Section.objects.all()
-    return Section.objects.filter(organ_id__in=actor.readable_organ_ids)
+def section_scope(actor: Actor) -> Q:
+    """The Section rows of the organs this actor may look at (see organ_scope)."""
+    return Q() if actor.is_system_admin else Q(organ_id__in=actor.readable_organ_ids)
 
 
 def people_scope(actor: Actor) -> Q:
@@ -186,24 +191,20 @@ def people_scope(actor: Actor) -> Q:
     return scope
 
 
-def visible_people(actor: Actor) -> QuerySet[Person]:
-    return Person.objects.filter(people_scope(actor))
-
-
 # --- fetching one object, 404 when out of scope -----------------------------------------------
 
 def get_organ(actor: Actor, code: str) -> Organ:
-    return one_or_404(visible_organs(actor).filter(code=code))
+    return one_or_404(Organ.objects.restrict(actor).filter(code=code))
 
 
 def get_section(actor: Actor, organ_code: str, code: str) -> Section:
-    return one_or_404(visible_sections(actor).select_related("organ", "leader_in_charge")
-                .filter(organ__code=organ_code, code=code))
+    return one_or_404(Section.objects.restrict(actor).select_related("organ", "leader_in_charge")
+                      .filter(organ__code=organ_code, code=code))
 
 
 def get_person(actor: Actor, personnel_no: str) -> Person:
-    return one_or_404(visible_people(actor).select_related("organ", "section")
-                .filter(personnel_no=personnel_no))
+    return one_or_404(Person.objects.restrict(actor).select_related("organ", "section")
+                      .filter(personnel_no=personnel_no))
 
 
 def one_or_404(queryset: QuerySet[M]) -> M:
@@ -251,20 +252,27 @@ def may_see_grades(actor: Actor) -> bool:
 # --- assessments: who sees them, who reviews and who approves them ---------------------------
 
 def assessment_scope(actor: Actor) -> Q:
-    """The Assessment rows this actor may see. The system administrator sees none: the
-    machine's keeper is not the assessment's (三员分立)."""
+    """The Assessment rows this actor may see by position: the own, the sections' and the
+    organs' (see the module's docstring). The ones a discipline liaison was asked about are
+    added by the assessments' restricted queryset (see liaison_person_id). The system
+    administrator sees none: the machine's keeper is not the assessment's (三员分立)."""
     if actor.user is None or (actor.person is None and not actor.department_organ_ids):
         return Q(pk__in=[])
     scope = Q(period__organ_id__in=actor.whole_organ_ids | actor.department_organ_ids)
     scope |= Q(section_id__in=actor.section_ids)
     if actor.person:
         scope |= Q(person_id=actor.person.pk)
-        if Role.LIAISON in actor.roles:
-            from kaohe.assessments.models import LiaisonRequest
-
-            asked = LiaisonRequest.objects.filter(liaison_id=actor.person.pk)
-            scope |= Q(pk__in=asked.values("assessment_id"))
     return scope
+
+
+def liaison_person_id(actor: Actor) -> int | None:
+    """The person under whom this actor answers as discipline liaison, or None. Besides what
+    their position shows them, a liaison sees each assessment their opinion was asked on
+    (§七(三)); the requests live in the assessments app, whose restricted queryset adds
+    those rows."""
+    if actor.person is None or Role.LIAISON not in actor.roles:
+        return None
+    return actor.person.pk
 
 
 def reviewable(actor: Actor) -> Q:
@@ -348,7 +356,7 @@ def may_see_forms_of(actor: Actor, person: Person) -> bool:
     """A person's official forms carry grades: whoever sees the person and may see grades
     (the person, their chief and leader in charge, the principal, the office, the
     organization department); never the system administrator (三员分立)."""
-    return may_see_grades(actor) and visible_people(actor).filter(pk=person.pk).exists()
+    return may_see_grades(actor) and Person.objects.restrict(actor).filter(pk=person.pk).exists()
 # --- statistics and analysis (kaohe/reports) -------------------------------------------------
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from kaohe.org import models
-from kaohe.org.access import actor_for
+from kaohe.org.http import ActorRequest
 
 
 class OrganScopedAdmin(admin.ModelAdmin):
@@ -17,7 +17,7 @@ class OrganScopedAdmin(admin.ModelAdmin):
     organ_path = "organ"
 
     def managed_organs(self, request: HttpRequest) -> QuerySet[models.Organ] | None:
-        actor = actor_for(request.user)
+        actor = cast(ActorRequest, request).actor
         if actor.is_system_admin:
             return None  # no restriction
         return models.Organ.objects.filter(id__in=actor.office_organ_ids)
@@ -53,7 +53,7 @@ class OrganAdmin(OrganScopedAdmin):
     search_fields = ["code", "name"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:  # type: ignore[override]
-        return actor_for(request.user).is_system_admin
+        return cast(ActorRequest, request).actor.is_system_admin
 
 
 @admin.register(models.Section)

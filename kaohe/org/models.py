@@ -8,12 +8,35 @@ section names as overseen by; the principal is named by the organ.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.org.querysets import RestrictedQuerySet, Scope
+
+
+class OrganQuerySet(RestrictedQuerySet["Organ"]):
+    def _scopes(self) -> Mapping[str, Scope]:
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        return {"view": access.organ_scope}
+
+
+class SectionQuerySet(RestrictedQuerySet["Section"]):
+    def _scopes(self) -> Mapping[str, Scope]:
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        return {"view": access.section_scope}
+
+
+class PersonQuerySet(RestrictedQuerySet["Person"]):
+    def _scopes(self) -> Mapping[str, Scope]:
+        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
+
+        return {"view": access.people_scope}
 
 
 class OrgDepartment(models.Model):
@@ -47,6 +70,8 @@ class Organ(models.Model):
         verbose_name=_("主要负责人"),
     )
 
+    objects = OrganQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("机关")
         verbose_name_plural = _("机关")
@@ -66,6 +91,8 @@ class Section(models.Model):
         "Person", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="overseen_sections", verbose_name=_("分管领导"),
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("科室")
@@ -120,6 +147,8 @@ class Person(models.Model):
     political_status = models.CharField(_("政治面貌"), max_length=50, blank=True)
     in_post_since = models.DateField(_("任现职时间"), null=True, blank=True)
     work = models.CharField(_("从事或分管工作"), max_length=200, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人员")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from kaohe.org.access import Actor, people_scope, visible_organs, visible_people
+from kaohe.org.access import Actor
 from kaohe.org.models import (
     ASSESSED_CATEGORIES,
     CommitteeMember,
@@ -20,7 +20,7 @@ SENIORITY = list(CommitteePosition.values)
 
 
 def organs_for(actor: Actor) -> QuerySet[Organ]:
-    return visible_organs(actor).select_related("principal", "filed_with").annotate(
+    return Organ.objects.restrict(actor).select_related("principal", "filed_with").annotate(
         headcount=Count("people", filter=Q(people__active=True), distinct=True),
         assessed=Count("people", distinct=True, filter=Q(
             people__active=True, people__category__in=ASSESSED_CATEGORIES)),
@@ -35,7 +35,7 @@ def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
 def sections_by_id(actor: Actor, ids: frozenset[int]) -> QuerySet[Section]:
     """The sections an actor is responsible for (as chief or leader in charge), each with the
     people the actor may see."""
-    people = visible_people(actor).filter(active=True).order_by("category", "personnel_no")
+    people = Person.objects.restrict(actor).filter(active=True).order_by("category", "personnel_no")
     return _with_headcount(Section.objects.filter(id__in=ids)).prefetch_related(
         Prefetch("people", queryset=people, to_attr="visible"))
 
@@ -50,14 +50,14 @@ def _with_headcount(sections: QuerySet[Section]) -> QuerySet[Section]:
 
 def people_of_section(actor: Actor, section: Section) -> QuerySet[Person]:
     return (
-        visible_people(actor).filter(section=section, active=True)
+        Person.objects.restrict(actor).filter(section=section, active=True)
         .select_related("user").order_by("category", "personnel_no")
     )
 
 
 def people_list(actor: Actor, organ_code: str | None = None,
                 section_code: str | None = None) -> QuerySet[Person]:
-    people = Person.objects.filter(people_scope(actor)).select_related("organ", "section")
+    people = Person.objects.restrict(actor).select_related("organ", "section")
     if organ_code:
         people = people.filter(organ__code=organ_code)
     if section_code:

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.accounts.models import User
 from kaohe.errors import Refused
-from kaohe.org.access import actor_for
+from kaohe.org.http import ActorRequest
 from kaohe.records import services
 from kaohe.records.forms import EntryForm
 from kaohe.records.models import Entry
 
 
 @login_required
-def record_book(request: HttpRequest) -> HttpResponse:
-    person = actor_for(request.user).person
+def record_book(request: ActorRequest) -> HttpResponse:
+    person = request.actor.person
     if person is None:
         raise PermissionDenied
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.entry_add(person=person, by=cast(User, request.user), **form.cleaned_data)
+            services.entry_add(person=person, by=request.user, **form.cleaned_data)
         except Refused as refusal:
             form.add_error(None, f"{refusal.message}（{refusal.rule}）")
         else:
@@ -42,11 +39,11 @@ def record_book(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    person = actor_for(request.user).person
+def entry_delete(request: ActorRequest, pk: int) -> HttpResponse:
+    person = request.actor.person
     entry = get_object_or_404(Entry, pk=pk, person=person)  # only one's own: 404 otherwise
     try:
-        services.entry_delete(entry=entry, by=cast(User, request.user))
+        services.entry_delete(entry=entry, by=request.user)
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:

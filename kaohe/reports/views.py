@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe import spreadsheets
-from kaohe.accounts.models import User
 from kaohe.audit.chain import record
 from kaohe.errors import Refused
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 from kaohe.org.models import Section
 from kaohe.plans.models import Period
 from kaohe.reports import selectors, services
@@ -29,10 +29,6 @@ from kaohe.reports.selectors import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OWN_PARAMETERS = {"table", "name", "format"}
-
-
-def _actor(request: HttpRequest) -> access.Actor:
-    return access.actor_for(request.user)
 
 
 def _query(request: HttpRequest) -> str:
@@ -97,9 +93,9 @@ def _chart(request: HttpRequest, board: Board, filename: str) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     """Where the statistics of this account are: its organ's dashboards, the department's."""
-    actor = _actor(request)
+    actor = request.actor
     organ = actor.person.organ if actor.person else None
     scope = access.report_scope(actor, organ) if organ is not None else None
     if scope is None and not actor.department_organ_ids:
@@ -110,14 +106,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- progress -----------------------------------------------------------------------------------
 
-def _progress(request: HttpRequest, code: str) -> tuple[Any, Any, Board]:
-    organ, scope = selectors.organ_and_scope(_actor(request), code)
+def _progress(request: ActorRequest, code: str) -> tuple[Any, Any, Board]:
+    organ, scope = selectors.organ_and_scope(request.actor, code)
     period = selectors.current_period(organ, _period_id(request))
     return organ, scope, selectors.progress_board(scope, period, timezone.localdate())
 
 
 @login_required
-def progress(request: HttpRequest, code: str) -> HttpResponse:
+def progress(request: ActorRequest, code: str) -> HttpResponse:
     organ, scope, board = _progress(request, code)
     periods = Period.objects.filter(organ=organ).order_by("-year", "-quarter")
     return _page(request, "reports/progress.html", board, organ=organ, scope=scope,
@@ -125,14 +121,14 @@ def progress(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def progress_panel(request: HttpRequest, code: str) -> HttpResponse:
+def progress_panel(request: ActorRequest, code: str) -> HttpResponse:
     """The part of the progress page that htmx refreshes every 30 seconds."""
     organ, scope, board = _progress(request, code)
     return _page(request, "reports/_progress_panel.html", board, organ=organ, scope=scope)
 
 
 @login_required
-def progress_export(request: HttpRequest, code: str) -> FileResponse:
+def progress_export(request: ActorRequest, code: str) -> FileResponse:
     organ, _scope, board = _progress(request, code)
     period = board.extra["period"]
     return _export(request, board, "progress", {"period": period.pk if period else None},
@@ -140,42 +136,42 @@ def progress_export(request: HttpRequest, code: str) -> FileResponse:
 
 
 @login_required
-def progress_chart(request: HttpRequest, code: str) -> HttpResponse:
+def progress_chart(request: ActorRequest, code: str) -> HttpResponse:
     organ, _scope, board = _progress(request, code)
     return _chart(request, board, f"{organ.code}-progress")
 
 
 # --- results ------------------------------------------------------------------------------------
 
-def _results(request: HttpRequest, code: str) -> tuple[Any, Any, FilterForm, Filters, Board]:
-    organ, scope = selectors.organ_and_scope(_actor(request), code)
+def _results(request: ActorRequest, code: str) -> tuple[Any, Any, FilterForm, Filters, Board]:
+    organ, scope = selectors.organ_and_scope(request.actor, code)
     form, filters = _filters(request, selectors.sections_in(scope))
     return organ, scope, form, filters, selectors.results_board(scope, filters)
 
 
 @login_required
-def results(request: HttpRequest, code: str) -> HttpResponse:
+def results(request: ActorRequest, code: str) -> HttpResponse:
     organ, scope, form, _unused, board = _results(request, code)
     return _page(request, "reports/results.html", board, organ=organ, scope=scope, form=form,
                  tab="results")
 
 
 @login_required
-def results_export(request: HttpRequest, code: str) -> FileResponse:
+def results_export(request: ActorRequest, code: str) -> FileResponse:
     organ, _scope, _form, filters, board = _results(request, code)
     return _export(request, board, "results", filters.as_dict(), f"{organ.code}-results")
 
 
 @login_required
-def results_chart(request: HttpRequest, code: str) -> HttpResponse:
+def results_chart(request: ActorRequest, code: str) -> HttpResponse:
     organ, _scope, _form, _unused, board = _results(request, code)
     return _chart(request, board, f"{organ.code}-results")
 
 
 # --- organization department -------------------------------------------------------------------
 
-def _department(request: HttpRequest) -> tuple[FilterForm, Filters, Board]:
-    actor = _actor(request)
+def _department(request: ActorRequest) -> tuple[FilterForm, Filters, Board]:
+    actor = request.actor
     if not actor.department_organ_ids:
         raise Http404
     form, filters = _filters(request, department=True)
@@ -183,53 +179,53 @@ def _department(request: HttpRequest) -> tuple[FilterForm, Filters, Board]:
 
 
 @login_required
-def department(request: HttpRequest) -> HttpResponse:
+def department(request: ActorRequest) -> HttpResponse:
     form, _unused, board = _department(request)
     return _page(request, "reports/department.html", board, form=form)
 
 
 @login_required
-def department_export(request: HttpRequest) -> FileResponse:
+def department_export(request: ActorRequest) -> FileResponse:
     _form, filters, board = _department(request)
     return _export(request, board, "department", filters.as_dict(), "department")
 
 
 @login_required
-def department_chart(request: HttpRequest) -> HttpResponse:
+def department_chart(request: ActorRequest) -> HttpResponse:
     _form, _unused, board = _department(request)
     return _chart(request, board, "department")
 
 
 # --- a person -----------------------------------------------------------------------------------
 
-def _person(request: HttpRequest, personnel_no: str) -> Board:
-    actor = _actor(request)
+def _person(request: ActorRequest, personnel_no: str) -> Board:
+    actor = request.actor
     return selectors.person_board(actor, selectors.person_for_report(actor, personnel_no))
 
 
 @login_required
-def person(request: HttpRequest, personnel_no: str) -> HttpResponse:
+def person(request: ActorRequest, personnel_no: str) -> HttpResponse:
     board = _person(request, personnel_no)
     return _page(request, "reports/person.html", board, person=board.extra["person"])
 
 
 @login_required
-def person_export(request: HttpRequest, personnel_no: str) -> FileResponse:
+def person_export(request: ActorRequest, personnel_no: str) -> FileResponse:
     board = _person(request, personnel_no)
     return _export(request, board, "person", {"person": personnel_no}, personnel_no)
 
 
 @login_required
-def person_chart(request: HttpRequest, personnel_no: str) -> HttpResponse:
+def person_chart(request: ActorRequest, personnel_no: str) -> HttpResponse:
     return _chart(request, _person(request, personnel_no), personnel_no)
 
 
 # --- quota planning -----------------------------------------------------------------------------
 
 @login_required
-def quota(request: HttpRequest, code: str) -> HttpResponse:
+def quota(request: ActorRequest, code: str) -> HttpResponse:
     """The office's split of 好 places among sections: a what-if on GET, saved on POST."""
-    actor = _actor(request)
+    actor = request.actor
     organ, scope = selectors.organ_and_scope(actor, code)
     if not scope.whole_organ or not scope.people:
         return HttpResponse(status=403)
@@ -250,14 +246,12 @@ def quota(request: HttpRequest, code: str) -> HttpResponse:
         "periods": Period.objects.filter(organ=organ).order_by("-year", "-quarter")})
 
 
-def _save_quota(request: HttpRequest, period: Period, weight: Decimal | None) -> None:
+def _save_quota(request: ActorRequest, period: Period, weight: Decimal | None) -> None:
     if weight is None:
         messages.error(request, _("基层一线加权须在 0 到 5 之间。") + "（§八(一)）")
         return
-    user = request.user
-    assert isinstance(user, User)
     try:
-        services.quota_plan_save(period=period, by=user, frontline_weight=weight)
+        services.quota_plan_save(period=period, by=request.user, frontline_weight=weight)
     except Refused as refusal:
         messages.error(request, f"{refusal}（{refusal.rule}）" if refusal.rule else str(refusal))
     else:

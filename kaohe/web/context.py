@@ -2,8 +2,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kaohe.org.access import actor_for
+from kaohe.org.access import ANONYMOUS
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
-    return {"actor": actor_for(getattr(request, "user", None))}
+    # A request that never passed ActorMiddleware (an error page answered before it) is
+    # nobody's.
+    return {"actor": getattr(request, "actor", ANONYMOUS)}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,16 +16,17 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts import policy as account_policy
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
-from kaohe.accounts.models import ApiToken, User
+from kaohe.accounts.models import ApiToken
 from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments.forms import TaskForm
 from kaohe.org import access, selectors
+from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    actor = access.actor_for(request.user)
+def home(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     context = {
         "organs": selectors.organs_for(actor),
         "my_sections": selectors.sections_by_id(actor, actor.section_ids),
@@ -35,14 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organ_list(request: HttpRequest) -> HttpResponse:
-    actor = access.actor_for(request.user)
-    return render(request, "web/organ_list.html", {"organs": selectors.organs_for(actor)})
+def organ_list(request: ActorRequest) -> HttpResponse:
+    return render(request, "web/organ_list.html",
+                  {"organs": selectors.organs_for(request.actor)})
 
 
 @login_required
-def organ_detail(request: HttpRequest, code: str) -> HttpResponse:
-    actor = access.actor_for(request.user)
+def organ_detail(request: ActorRequest, code: str) -> HttpResponse:
+    actor = request.actor
     organ = access.get_organ(actor, code)
     context = {
         "organ": organ,
@@ -54,16 +55,16 @@ def organ_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def section_detail(request: HttpRequest, organ_code: str, code: str) -> HttpResponse:
-    actor = access.actor_for(request.user)
+def section_detail(request: ActorRequest, organ_code: str, code: str) -> HttpResponse:
+    actor = request.actor
     section = access.get_section(actor, organ_code, code)
     context = {"section": section, "people": selectors.people_of_section(actor, section)}
     return render(request, "web/section_detail.html", context)
 
 
 @login_required
-def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
-    actor = access.actor_for(request.user)
+def person_detail(request: ActorRequest, personnel_no: str) -> HttpResponse:
+    actor = request.actor
     person = access.get_person(actor, personnel_no)
     context = {
         "person": person,
@@ -75,28 +76,27 @@ def person_detail(request: HttpRequest, personnel_no: str) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm(),  # type: ignore[union-attr]
+def profile(request: ActorRequest) -> HttpResponse:
+    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm(),
                "has_second_factor": account_policy.has_second_factor(request.user)}
     return render(request, "web/profile.html", context)
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: ActorRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
-        tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+        tokens = request.user.api_tokens.all()
         return render(request, "web/profile.html", {"tokens": tokens, "form": form}, status=400)
-    user = cast(User, request.user)
-    _token, raw = account_services.token_issue(user=user, name=form.cleaned_data["name"])
+    _token, raw = account_services.token_issue(user=request.user, name=form.cleaned_data["name"])
     messages.success(request, _("新令牌只显示这一次，请立即复制保存：%(token)s") % {"token": raw})
     return redirect("profile")
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: ActorRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     account_services.token_revoke(token=token)
     messages.success(request, _("令牌“%(name)s”已撤销。") % {"name": token.name})

@@ -16,14 +16,14 @@ register = template.Library()
 
 @register.inclusion_tag("appeals/_card.html", takes_context=True)
 def appeal_card(context: template.Context, assessment: Assessment) -> dict[str, Any]:
-    actor = access.actor_for(context["request"].user)
-    return {**pages.card_context(actor, assessment), "csrf_token": context.get("csrf_token")}
+    return {**pages.card_context(context["request"].actor, assessment),
+            "csrf_token": context.get("csrf_token")}
 
 
 @register.simple_tag(takes_context=True)
 def appeals_to_handle(context: template.Context) -> int:
     """Pending appeals the viewer handles, for the home page's to-do list."""
-    actor = access.actor_for(context["request"].user)
+    actor = context["request"].actor
     if not access.may_list_appeals_to_handle(actor):
         return 0
     return selectors.pending_to_handle(actor).count()
