@@ -7,14 +7,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from kaohe import limits
-from kaohe.accounts.models import User
 from kaohe.assessments import selectors, services
 from kaohe.assessments.models import Assessment, Transition
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Period
 
 router = Router(tags=["assessments"])
@@ -27,14 +27,6 @@ Id = Annotated[int, Path(ge=1, le=limits.ID_MAX)]
 Reason = Annotated[str, Field(max_length=limits.REASON)]
 Short = Annotated[str, Field(max_length=limits.SHORT)]
 Key = Annotated[str, Field(max_length=limits.KEY)]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _actor(request: HttpRequest) -> access.Actor:
-    return access.actor_for(request.user)
 
 
 # --- shapes -----------------------------------------------------------------------------------
@@ -204,42 +196,42 @@ class PublishedOut(Schema):
 # --- quarters ---------------------------------------------------------------------------------
 
 @router.post("/periods", response={201: PeriodOut})
-def period_open(request: HttpRequest, payload: PeriodIn) -> Status[PeriodOut]:
-    organ = access.get_organ(_actor(request), payload.organ)
+def period_open(request: ActorRequest, payload: PeriodIn) -> Status[PeriodOut]:
+    organ = access.get_organ(request.actor, payload.organ)
     period = services.period_open(organ=organ, year=payload.year, quarter=payload.quarter,
-                                  by=_user(request))
+                                  by=request.user)
     return Status(201, PeriodOut.of(period))
 
 
 @router.get("/periods", response=list[PeriodOut])
-def period_list(request: HttpRequest) -> list[PeriodOut]:
-    periods = selectors.visible_periods(_actor(request)).order_by("organ__code", "-year",
+def period_list(request: ActorRequest) -> list[PeriodOut]:
+    periods = selectors.visible_periods(request.actor).order_by("organ__code", "-year",
                                                                   "-quarter")
     return [PeriodOut.of(p) for p in periods]
 
 
 @router.get("/periods/{period_id}/quota", response=QuotaOut)
-def period_quota(request: HttpRequest, period_id: Id) -> QuotaOut:
-    current = selectors.quota(selectors.period_detail(_actor(request), period_id))
+def period_quota(request: ActorRequest, period_id: Id) -> QuotaOut:
+    current = selectors.quota(selectors.period_detail(request.actor, period_id))
     return QuotaOut(participants=current.participants, ratio=current.ratio, limit=current.limit,
                     used=current.used, remaining=current.remaining)
 
 
 @router.post("/periods/{period_id}/publish", response=PeriodOut)
-def period_publish(request: HttpRequest, period_id: Id) -> PeriodOut:
-    period = selectors.period_detail(_actor(request), period_id)
-    return PeriodOut.of(services.period_publish(period=period, by=_user(request)))
+def period_publish(request: ActorRequest, period_id: Id) -> PeriodOut:
+    period = selectors.period_detail(request.actor, period_id)
+    return PeriodOut.of(services.period_publish(period=period, by=request.user))
 
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)
-def period_close(request: HttpRequest, period_id: Id) -> PeriodOut:
-    period = selectors.period_detail(_actor(request), period_id)
-    return PeriodOut.of(services.period_close(period=period, by=_user(request)))
+def period_close(request: ActorRequest, period_id: Id) -> PeriodOut:
+    period = selectors.period_detail(request.actor, period_id)
+    return PeriodOut.of(services.period_close(period=period, by=request.user))
 
 
 @router.get("/periods/{period_id}/published", response=PublishedOut)
-def period_published(request: HttpRequest, period_id: Id) -> PublishedOut:
-    period = selectors.period_detail(_actor(request), period_id)
+def period_published(request: ActorRequest, period_id: Id) -> PublishedOut:
+    period = selectors.period_detail(request.actor, period_id)
     return PublishedOut(period=period.pk, published=period.published_at is not None,
                         good=[PersonInSection(id=a.person.personnel_no, name=a.person.name,
                                         section=a.section.code)
@@ -250,7 +242,7 @@ def period_published(request: HttpRequest, period_id: Id) -> PublishedOut:
 
 @router.get("/assessments", response=list[AssessmentOut])
 def assessment_list(
-    request: HttpRequest,
+    request: ActorRequest,
     response: HttpResponse,  # the headers of the answer (the next page's Link)
     period: Annotated[int | None, Query(ge=1, le=limits.ID_MAX)] = None,
     section: Annotated[str | None, Query(max_length=limits.KEY)] = None,
@@ -260,7 +252,7 @@ def assessment_list(
 ) -> list[AssessmentOut]:
     """In pages of `limit` rows (default 200, at most 1000) from `offset`, in a fixed order;
     when more rows follow, the `Link` header names the next page (rel="next")."""
-    found = list(selectors.assessment_list(_actor(request), period=period, section=section,
+    found = list(selectors.assessment_list(request.actor, period=period, section=section,
                                            state=state)[offset:offset + limit + 1])
     if len(found) > limit:  # one row more than asked: there is a next page, without a count
         following = request.GET.copy()
@@ -271,34 +263,34 @@ def assessment_list(
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
-def assessment_detail(request: HttpRequest, assessment_id: Id) -> AssessmentOut:
-    return AssessmentOut.of(selectors.assessment_detail(_actor(request), assessment_id))
+def assessment_detail(request: ActorRequest, assessment_id: Id) -> AssessmentOut:
+    return AssessmentOut.of(selectors.assessment_detail(request.actor, assessment_id))
 
 
-def _act(request: HttpRequest, assessment_id: Id, change: Any, **kwargs: Any) -> AssessmentOut:
-    actor = _actor(request)
+def _act(request: ActorRequest, assessment_id: Id, change: Any, **kwargs: Any) -> AssessmentOut:
+    actor = request.actor
     assessment = selectors.assessment_detail(actor, assessment_id)
-    change(assessment=assessment, by=_user(request), **kwargs)
+    change(assessment=assessment, by=request.user, **kwargs)
     return AssessmentOut.of(selectors.assessment_detail(actor, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/summary", response=AssessmentOut)
-def summary_save(request: HttpRequest, assessment_id: Id, payload: SummaryIn) -> AssessmentOut:
+def summary_save(request: ActorRequest, assessment_id: Id, payload: SummaryIn) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_save, text=payload.text)
 
 
 @router.post("/assessments/{assessment_id}/submit", response=AssessmentOut)
-def summary_submit(request: HttpRequest, assessment_id: Id) -> AssessmentOut:
+def summary_submit(request: ActorRequest, assessment_id: Id) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_submit)
 
 
 @router.post("/assessments/{assessment_id}/return", response=AssessmentOut)
-def summary_return(request: HttpRequest, assessment_id: Id, payload: ReasonIn) -> AssessmentOut:
+def summary_return(request: ActorRequest, assessment_id: Id, payload: ReasonIn) -> AssessmentOut:
     return _act(request, assessment_id, services.summary_return, reason=payload.reason)
 
 
 @router.post("/assessments/{assessment_id}/propose", response=AssessmentOut)
-def assessment_propose(request: HttpRequest, assessment_id: Id,
+def assessment_propose(request: ActorRequest, assessment_id: Id,
                        payload: ProposeIn) -> AssessmentOut:
     data = payload.dict()
     data["grade"] = data["grade"] or ""
@@ -307,24 +299,24 @@ def assessment_propose(request: HttpRequest, assessment_id: Id,
 
 
 @router.post("/assessments/{assessment_id}/approve", response=AssessmentOut)
-def assessment_approve(request: HttpRequest, assessment_id: Id,
+def assessment_approve(request: ActorRequest, assessment_id: Id,
                        payload: ApproveIn) -> AssessmentOut:
     return _act(request, assessment_id, services.assessment_approve, **payload.dict())
 
 
 @router.post("/assessments/{assessment_id}/send-back", response=AssessmentOut)
-def assessment_send_back(request: HttpRequest, assessment_id: Id,
+def assessment_send_back(request: ActorRequest, assessment_id: Id,
                          payload: ReasonIn) -> AssessmentOut:
     return _act(request, assessment_id, services.assessment_send_back, reason=payload.reason)
 
 
 @router.post("/assessments/{assessment_id}/feedback", response=AssessmentOut)
-def feedback_give(request: HttpRequest, assessment_id: Id, payload: FeedbackIn) -> AssessmentOut:
+def feedback_give(request: ActorRequest, assessment_id: Id, payload: FeedbackIn) -> AssessmentOut:
     return _act(request, assessment_id, services.feedback_give, **payload.dict())
 
 
 @router.post("/assessments/{assessment_id}/acknowledge", response=AssessmentOut)
-def result_acknowledge(request: HttpRequest, assessment_id: Id,
+def result_acknowledge(request: ActorRequest, assessment_id: Id,
                        payload: AcknowledgeIn) -> AssessmentOut:
     return _act(request, assessment_id, services.result_acknowledge, opinion=payload.opinion)
 
@@ -332,10 +324,10 @@ def result_acknowledge(request: HttpRequest, assessment_id: Id,
 # --- leave --------------------------------------------------------------------------------------
 
 @router.post("/leave", response={201: LeaveOut})
-def leave_record(request: HttpRequest, payload: LeaveIn) -> Status[LeaveOut]:
-    person = access.get_person(_actor(request), payload.person)
+def leave_record(request: ActorRequest, payload: LeaveIn) -> Status[LeaveOut]:
+    person = access.get_person(request.actor, payload.person)
     leave = services.leave_record(person=person, kind=payload.kind, start=payload.start,
-                                  end=payload.end, by=_user(request))
+                                  end=payload.end, by=request.user)
     return Status(201, LeaveOut(id=leave.pk, person=person.personnel_no, kind=leave.kind,
                                 start=leave.start, end=leave.end))
 

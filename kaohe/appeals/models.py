@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessments.models import Assessment
+from kaohe.org import scopes
 from kaohe.org.querysets import RestrictedQuerySet, Scope
 from kaohe.plans.models import Grade
 
@@ -30,12 +31,10 @@ class Channel(models.TextChoices):
 
 class AppealQuerySet(RestrictedQuerySet["Appeal"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
         return {
-            "view": access.appeal_scope,
+            "view": scopes.appeal_scope,
             # Gather opinions on it and decide it.
-            "handle": partial(access.appeals_handled, via="assessment__"),
+            "handle": partial(scopes.appeals_handled, via="assessment__"),
         }
 
 

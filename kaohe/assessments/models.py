@@ -10,12 +10,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.org import scopes
 from kaohe.org.models import Category, Person, Section
 from kaohe.org.querysets import RestrictedQuerySet, Scope
 from kaohe.plans.models import Grade, Period
 
 if TYPE_CHECKING:
-    from kaohe.org.access import Actor
+    from kaohe.org.scopes import Actor
 
 
 class State(models.TextChoices):
@@ -38,25 +39,21 @@ FINISHED = (State.FEEDBACK, State.ACKNOWLEDGED)
 
 class AssessmentQuerySet(RestrictedQuerySet["Assessment"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
         return {
             "view": self._viewable,
-            "review": access.reviewable,
-            "approve": access.approvable,
+            "review": scopes.reviewable,
+            "approve": scopes.approvable,
             # Register a paper appeal on it, gather opinions on its appeal, decide it.
-            "handle_appeal": access.appeals_handled,
+            "handle_appeal": scopes.appeals_handled,
         }
 
     @staticmethod
     def _viewable(actor: Actor) -> Q:
-        """What access.assessment_scope shows, and to a discipline liaison the assessments
+        """What scopes.assessment_scope shows, and to a discipline liaison the assessments
         their opinion was asked on: an EXISTS, not a join, so that an assessment asked about
         twice is still one row."""
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
-        scope = access.assessment_scope(actor)
-        liaison = access.liaison_person_id(actor)
+        scope = scopes.assessment_scope(actor)
+        liaison = scopes.liaison_person_id(actor)
         if liaison is not None:
             scope |= Q(Exists(LiaisonRequest.objects.filter(assessment=OuterRef("pk"),
                                                             liaison_id=liaison)))

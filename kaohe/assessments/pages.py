@@ -38,8 +38,8 @@ def actions_for(actor: Actor, assessment: Assessment) -> frozenset[str]:
     return rules.available(
         assessment.state, determined=assessment.grade_determined,
         own=assessment.person_id == actor.person.pk,
-        reviewer=one.filter(access.reviewable(actor)).exists(),
-        approver=one.filter(access.approvable(actor)).exists())
+        reviewer=one.restrict(actor, "review").exists(),
+        approver=one.restrict(actor, "approve").exists())
 
 
 def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],

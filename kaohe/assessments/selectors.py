@@ -18,6 +18,7 @@ from kaohe.assessments.models import (
     FINISHED,
     UNDER_REVIEW,
     Assessment,
+    AssessmentQuerySet,
     FollowUp,
     Leave,
     LiaisonRequest,
@@ -34,8 +35,8 @@ from kaohe.workdays.calendar import add_working_days, working_days
 LIST_RELATED = ["person", "section", "period", "period__organ"]
 
 
-def visible_assessments(actor: Actor) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(access.assessment_scope(actor))
+def visible_assessments(actor: Actor) -> AssessmentQuerySet:
+    return Assessment.objects.restrict(actor, "view")
 
 
 def assessment_list(actor: Actor, *, period: int | None = None, section: str | None = None,
@@ -147,14 +148,14 @@ def published_good(period: Period) -> QuerySet[Assessment]:
 
 def to_review(actor: Actor, period: Period) -> QuerySet[Assessment]:
     """The quarter's assessments this actor reviews (§七(三)), section by section."""
-    return (visible_assessments(actor).filter(access.reviewable(actor), period=period)
+    return (visible_assessments(actor).restrict(actor, "review").filter(period=period)
             .select_related(*LIST_RELATED)
             .order_by("section__code", "-category", "person__personnel_no"))
 
 
 def to_approve(actor: Actor, period: Period) -> QuerySet[Assessment]:
     """The quarter's assessments this actor approves (§七(三)), those waiting first."""
-    return (visible_assessments(actor).filter(access.approvable(actor), period=period)
+    return (visible_assessments(actor).restrict(actor, "approve").filter(period=period)
             .select_related(*LIST_RELATED).order_by("state", "section__code",
                                                     "person__personnel_no"))
 

@@ -4,12 +4,12 @@ scope), every change through one service; a refusal is shown with its rule, noth
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,23 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kaohe.accounts.models import User
 from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
 from kaohe.lib.actions import attempt, form_errors
 from kaohe.org import access
+from kaohe.org.http import ActorRequest
 from kaohe.plans.services import task_assign
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _actor(request: HttpRequest) -> access.Actor:
-    return access.actor_for(request.user)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+def _back(request: ActorRequest, default: str) -> HttpResponseRedirect:
     """Back to the page the form was on; only a path of this site ("/\\evil.example" is
     another site to a browser, hence Django's own check)."""
     target = request.POST.get("next", "")
@@ -45,20 +37,20 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 # --- one assessment -----------------------------------------------------------------------------
 
 @login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+def assessment_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     assessment = selectors.assessment_detail(actor, pk)
     return render(request, "assessments/detail.html",
                   pages.detail_context(actor, assessment))
 
 
-def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    return selectors.assessment_detail(_actor(request), pk)
+def _assessment(request: ActorRequest, pk: int) -> Assessment:
+    return selectors.assessment_detail(request.actor, pk)
 
 
 @login_required
 @require_POST
-def summary(request: HttpRequest, pk: int) -> HttpResponse:
+def summary(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = forms.SummaryForm(request.POST)
     if form.is_valid() and attempt(request, services.summary_save, assessment=assessment,
@@ -76,7 +68,7 @@ def _form_action(form_class: type[Any], change: Callable[..., Any],
     """A POST on one assessment: bind the form, run the service, say what happened."""
     @login_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: ActorRequest, pk: int) -> HttpResponse:
         assessment = _assessment(request, pk)
         form = form_class(request.POST)
         if not form.is_valid():
@@ -101,7 +93,7 @@ liaison_ask = _form_action(forms.QuestionForm, services.liaison_ask,
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = pages.proposal_form(assessment, pages.indicators(assessment), request.POST)
     if not form.is_valid():
@@ -120,46 +112,46 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 # --- screens over a quarter -----------------------------------------------------------------------
 
 @login_required
-def review_screen(request: HttpRequest, period_id: int) -> HttpResponse:
+def review_screen(request: ActorRequest, period_id: int) -> HttpResponse:
     """A reviewer's whole section (or overseen chiefs) on one screen, with the 好 counter."""
-    actor = _actor(request)
+    actor = request.actor
     period = selectors.period_detail(actor, period_id)
     return render(request, "assessments/review.html", pages.review_context(actor, period))
 
 
 @login_required
-def approval_screen(request: HttpRequest, period_id: int) -> HttpResponse:
-    actor = _actor(request)
+def approval_screen(request: ActorRequest, period_id: int) -> HttpResponse:
+    actor = request.actor
     period = selectors.period_detail(actor, period_id)
     return render(request, "assessments/approval.html",
                   pages.approval_context(actor, period))
 
 
 @login_required
-def quota_counter(request: HttpRequest, period_id: int) -> HttpResponse:
+def quota_counter(request: ActorRequest, period_id: int) -> HttpResponse:
     """The live "好: used X of Y" counter, refreshed by htmx on the review screens."""
-    period = selectors.period_detail(_actor(request), period_id)
+    period = selectors.period_detail(request.actor, period_id)
     return render(request, "assessments/_quota.html",
                   {"period": period, "quota": selectors.quota(period)})
 
 
 @login_required
-def published(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = selectors.period_detail(_actor(request), period_id)
+def published(request: ActorRequest, period_id: int) -> HttpResponse:
+    period = selectors.period_detail(request.actor, period_id)
     return render(request, "assessments/published.html",
                   {"period": period, "good": selectors.published_good(period)})
 
 
 @login_required
-def periods(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def periods(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(request, "assessments/periods.html", pages.periods_context(actor))
 
 
 @login_required
 @require_POST
-def period_open(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def period_open(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     form = forms.OpenPeriodForm(request.POST)
     if actor.person is None:  # accounts that are no one's run no organ's quarters
         raise PermissionDenied
@@ -174,8 +166,8 @@ def period_open(request: HttpRequest) -> HttpResponse:
 def _period_action(change: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
     @login_required
     @require_POST
-    def view(request: HttpRequest, period_id: int) -> HttpResponse:
-        period = selectors.period_detail(_actor(request), period_id)
+    def view(request: ActorRequest, period_id: int) -> HttpResponse:
+        period = selectors.period_detail(request.actor, period_id)
         if attempt(request, change, period=period):
             messages.success(request, done)
         return redirect("periods")
@@ -188,8 +180,8 @@ period_close = _period_action(services.period_close, "本季度考核已结束�
 
 @login_required
 @require_POST
-def leave_record(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def leave_record(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     form = forms.LeaveForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
@@ -204,8 +196,8 @@ def leave_record(request: HttpRequest) -> HttpResponse:
 # --- the liaison, follow-ups and tasks ----------------------------------------------------------
 
 @login_required
-def liaison_inbox(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def liaison_inbox(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(request, "assessments/liaison.html",
                   {"requests": selectors.liaison_requests(actor),
                    "form": forms.LiaisonAnswerForm()})
@@ -213,8 +205,8 @@ def liaison_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def liaison_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    actor = _actor(request)
+def liaison_answer(request: ActorRequest, request_id: int) -> HttpResponse:
+    actor = request.actor
     asked = get_object_or_404(selectors.liaison_requests(actor), pk=request_id)
     form = forms.LiaisonAnswerForm(request.POST)
     answer = form.cleaned_data["answer"] if form.is_valid() else ""
@@ -224,15 +216,15 @@ def liaison_answer(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-def follow_ups(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def follow_ups(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(request, "assessments/follow_ups.html",
                   {"follow_ups": selectors.follow_ups(actor), "form": forms.FollowUpForm()})
 
 
 @login_required
 @require_POST
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if attempt(request, services.follow_up_add, assessment=assessment,
                 kind=request.POST.get("kind", "")):
@@ -242,8 +234,8 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    actor = _actor(request)
+def follow_up_done(request: ActorRequest, follow_up_id: int) -> HttpResponse:
+    actor = request.actor
     item: FollowUp = get_object_or_404(selectors.follow_ups(actor), pk=follow_up_id)
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
@@ -255,8 +247,8 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_add(request: HttpRequest, personnel_no: str) -> HttpResponse:
-    actor = _actor(request)
+def task_add(request: ActorRequest, personnel_no: str) -> HttpResponse:
+    actor = request.actor
     person = access.get_person(actor, personnel_no)
     form = forms.TaskForm(request.POST)
     if not access.may_assign_tasks(actor, person):

@@ -15,28 +15,24 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.org import scopes
+from kaohe.org.choices import Category
 from kaohe.org.querysets import RestrictedQuerySet, Scope
 
 
 class OrganQuerySet(RestrictedQuerySet["Organ"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
-        return {"view": access.organ_scope}
+        return {"view": scopes.organ_scope}
 
 
 class SectionQuerySet(RestrictedQuerySet["Section"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
-        return {"view": access.section_scope}
+        return {"view": scopes.section_scope}
 
 
 class PersonQuerySet(RestrictedQuerySet["Person"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        from kaohe.org import access  # when asked: see kaohe/org/querysets.py
-
-        return {"view": access.people_scope}
+        return {"view": scopes.people_scope}
 
 
 class OrgDepartment(models.Model):
@@ -104,13 +100,6 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Category(models.TextChoices):
-    LEADERSHIP = "leadership", _("领导成员")
-    CHIEF = "chief", _("科室正职")
-    STAFF = "staff", _("科室工作人员")
-    WORKER = "worker", _("工勤人员")
 
 
 # §二: leadership members are reviewers, logistics workers are outside the plan.

@@ -4,9 +4,8 @@ actor may take an action (ARCHITECTURE.md, examples 4 and 12; NetBox's Restricte
 Who may do what is decided in kaohe/org/access.py only: a model's queryset names its actions
 and, for each, the scope function of access.py that answers it; it never decides anything.
 
-Each `_scopes()` imports kaohe.org.access when called, not at the top of its models module:
-access.py builds a queryset as it is imported, which Django refuses while models modules are
-still being imported; and access.py itself imports the org models.
+The scopes come from kaohe/org/scopes.py, which imports no model, so that every models
+module imports it at the top without importing itself back.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from kaohe.org.access import Actor
+    from kaohe.org.scopes import Actor
 
 M = TypeVar("M", bound=models.Model)
 

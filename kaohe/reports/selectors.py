@@ -402,7 +402,7 @@ def person_for_report(actor: Actor, personnel_no: str) -> Person:
 
 
 def person_board(actor: Actor, person: Person) -> Board:
-    mine = Assessment.objects.filter(access.assessment_scope(actor), person=person)
+    mine = Assessment.objects.restrict(actor, "view").filter(person=person)
     found = list(mine.select_related("period", "section").order_by("period__year",
                                                                     "period__quarter"))
     entries = {(r["y"], r["q"]): r["n"] for r in Entry.objects.filter(person=person)

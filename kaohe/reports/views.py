@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe import spreadsheets
+from kaohe.assessments import rules
 from kaohe.audit.chain import record
-from kaohe.errors import Refused
+from kaohe.lib.actions import attempt
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Section
@@ -248,12 +249,6 @@ def quota(request: ActorRequest, code: str) -> HttpResponse:
 
 def _save_quota(request: ActorRequest, period: Period, weight: Decimal | None) -> None:
     if weight is None:
-        messages.error(request, _("基层一线加权须在 0 到 5 之间。") + "（§八(一)）")
-        return
-    try:
-        services.quota_plan_save(period=period, by=request.user, frontline_weight=weight)
-    except Refused as refusal:
-        messages.error(request, f"{refusal}（{refusal.rule}）" if refusal.rule else str(refusal))
-    else:
+        messages.error(request, _("基层一线加权须在 0 到 5 之间。") + f"（{rules.RULE_GOOD}）")
+    elif attempt(request, services.quota_plan_save, period=period, frontline_weight=weight):
         messages.success(request, _("已保存各科室“好”等次名额。"))
-

@@ -82,13 +82,10 @@ def require(allowed: bool, message: str, rule: str = rules.RULE_REVIEW) -> None:
         raise NotAllowed(message, rule=rule)
 
 
-SCOPES = {"review": access.reviewable, "approve": access.approvable}
-
-
 def may(action: str, assessment: Assessment, by: User) -> bool:
-    """Whether `by` reviews or approves this assessment (§七(三)), as kaohe.org.access says."""
-    scope = SCOPES[action](access.actor_for(by))
-    return Assessment.objects.filter(scope, pk=assessment.pk).exists()
+    """Whether `by` may `action` ("review", "approve") this assessment (§七(三))."""
+    return (Assessment.objects.restrict(access.actor_for(by), action)
+            .filter(pk=assessment.pk).exists())
 
 
 def office_only(organ: Organ, by: User, message: str = "") -> None:
