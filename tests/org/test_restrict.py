@@ -4,10 +4,11 @@ handle, written out as data (independently of kaohe.org.access), per model and a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pytest
 from django.db.models import Model
+from django.test import Client
 
 from kaohe.accounts.models import User
 from kaohe.appeals.models import Appeal, Channel
@@ -164,3 +165,16 @@ def test_a_request_to_someone_without_the_liaison_duty_shows_nothing(shared_worl
     _ask(world, "other_staff", liaison="staff", asked_by="other_chief")
     assert pks(Assessment.objects.restrict(actor_of(world, "staff"))) == [
         world.assessments["staff"].pk]
+
+
+def test_the_liaison_opens_the_page_of_an_assessment_asked_about(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    """Through the page, not only the queryset: every read of one assessment goes through
+    restrict()."""
+    OrganDuty.objects.create(organ=world.organ, person=world.people["colleague"],
+                             duty=Duty.LIAISON)
+    _ask(world, "other_staff", liaison="colleague", asked_by="other_chief")
+    liaison = client_for("colleague")
+    asked, not_asked = world.assessments["other_staff"].pk, world.assessments["staff"].pk
+    assert liaison.get(f"/assessments/{asked}/").status_code == 200
+    assert liaison.get(f"/assessments/{not_asked}/").status_code == 404
