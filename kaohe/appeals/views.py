@@ -3,7 +3,6 @@ Thin: reads through selectors (404 outside the user's scope), every change throu
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.appeals import forms, pages, selectors, services
 from kaohe.assessments import selectors as assessment_selectors
-from kaohe.lib.actions import attempt, form_errors
+from kaohe.lib.actions import submit
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 
@@ -40,11 +39,9 @@ def appeal_file(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = assessment_selectors.assessment_detail(request.actor, pk)
     paper = "received_on" in request.POST
     form = (forms.PaperAppealForm if paper else forms.AppealForm)(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    elif attempt(request, services.appeal_file, assessment=assessment, **form.cleaned_data):
-        messages.success(request, _("申诉已登记，办公室处理后会通知本人。") if paper
-                         else _("申诉已提交，办公室处理后会通知您。"))
+    done = (_("申诉已登记，办公室处理后会通知本人。") if paper
+            else _("申诉已提交，办公室处理后会通知您。"))
+    submit(request, form, services.appeal_file, done, assessment=assessment)
     return redirect("assessment_detail", pk=pk)
 
 
@@ -53,10 +50,7 @@ def appeal_file(request: ActorRequest, pk: int) -> HttpResponse:
 def opinion_add(request: ActorRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_detail(request.actor, pk)
     form = forms.OpinionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    elif attempt(request, services.opinion_add, appeal=appeal, **form.cleaned_data):
-        messages.success(request, _("意见已记录。"))
+    submit(request, form, services.opinion_add, _("意见已记录。"), appeal=appeal)
     return redirect("appeal_detail", pk=pk)
 
 
@@ -65,8 +59,6 @@ def opinion_add(request: ActorRequest, pk: int) -> HttpResponse:
 def appeal_decide(request: ActorRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_detail(request.actor, pk)
     form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    elif attempt(request, services.appeal_decide, appeal=appeal, **form.cleaned_data):
-        messages.success(request, _("处理结果已记录，并已通知本人。"))
+    submit(request, form, services.appeal_decide, _("处理结果已记录，并已通知本人。"),
+           appeal=appeal)
     return redirect("appeal_detail", pk=pk)

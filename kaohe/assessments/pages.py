@@ -34,12 +34,11 @@ def actions_for(actor: Actor, assessment: Assessment) -> frozenset[str]:
     """What this actor can do now on this assessment, to show only the forms that apply."""
     if assessment.period.is_closed or actor.person is None:
         return frozenset()
-    one = Assessment.objects.filter(pk=assessment.pk)
     return rules.available(
         assessment.state, determined=assessment.grade_determined,
         own=assessment.person_id == actor.person.pk,
-        reviewer=one.restrict(actor, "review").exists(),
-        approver=one.restrict(actor, "approve").exists())
+        reviewer=selectors.may_act(actor, "review", assessment),
+        approver=selectors.may_act(actor, "approve", assessment))
 
 
 def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],

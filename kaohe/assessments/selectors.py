@@ -39,6 +39,11 @@ def visible_assessments(actor: Actor) -> AssessmentQuerySet:
     return Assessment.objects.restrict(actor, "view")
 
 
+def may_act(actor: Actor, action: str, assessment: Assessment) -> bool:
+    """Whether `actor` may `action` ("view", "review", "approve", …) this assessment."""
+    return Assessment.objects.restrict(actor, action).filter(pk=assessment.pk).exists()
+
+
 def assessment_list(actor: Actor, *, period: int | None = None, section: str | None = None,
                     state: str | None = None) -> QuerySet[Assessment]:
     found = visible_assessments(actor).select_related(*LIST_RELATED)

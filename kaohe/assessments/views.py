@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
-from kaohe.lib.actions import attempt, form_errors
+from kaohe.lib.actions import attempt, form_errors, submit
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.plans.services import task_assign
@@ -71,10 +71,7 @@ def _form_action(form_class: type[Any], change: Callable[..., Any],
     def view(request: ActorRequest, pk: int) -> HttpResponse:
         assessment = _assessment(request, pk)
         form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_errors(form))
-        elif attempt(request, change, assessment=assessment, **form.cleaned_data):
-            messages.success(request, f"{assessment.person.name}：{done}")
+        submit(request, form, change, f"{assessment.person.name}：{done}", assessment=assessment)
         return _back(request, reverse("assessment_detail", args=[pk]))
     return view
 
@@ -238,10 +235,7 @@ def follow_up_done(request: ActorRequest, follow_up_id: int) -> HttpResponse:
     actor = request.actor
     item: FollowUp = get_object_or_404(selectors.follow_ups(actor), pk=follow_up_id)
     form = forms.FollowUpForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    elif attempt(request, services.follow_up_done, follow_up=item, **form.cleaned_data):
-        messages.success(request, _("已登记完成。"))
+    submit(request, form, services.follow_up_done, _("已登记完成。"), follow_up=item)
     return redirect("follow_ups")
 
 
@@ -253,9 +247,7 @@ def task_add(request: ActorRequest, personnel_no: str) -> HttpResponse:
     form = forms.TaskForm(request.POST)
     if not access.may_assign_tasks(actor, person):
         raise PermissionDenied
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-    elif attempt(request, task_assign, person=person, **form.cleaned_data):
-        messages.success(request, _("任务已分解给 %(name)s。") % {"name": person.name})
+    submit(request, form, task_assign, _("任务已分解给 %(name)s。") % {"name": person.name},
+           person=person)
     return redirect("person_detail", personnel_no=personnel_no)
 

@@ -34,6 +34,19 @@ def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> 
     return True
 
 
+def submit(request: HttpRequest, form: forms.Form, change: Callable[..., Any], done: str,
+           **kwargs: Any) -> bool:
+    """Run a service with a bound form's values: the form's errors or the service's refusal
+    become a message, and `done` is said when the change went through."""
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return False
+    if attempt(request, change, **kwargs, **form.cleaned_data):
+        messages.success(request, done)
+        return True
+    return False
+
+
 def form_errors(form: forms.Form) -> str:
     """All errors of a form on one line, each after its field's label."""
     def label(name: str) -> str:

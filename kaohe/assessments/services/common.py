@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kaohe import limits
 from kaohe.accounts.models import User
-from kaohe.assessments import rules
+from kaohe.assessments import rules, selectors
 from kaohe.assessments.models import Assessment, State, Transition
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
@@ -84,8 +84,7 @@ def require(allowed: bool, message: str, rule: str = rules.RULE_REVIEW) -> None:
 
 def may(action: str, assessment: Assessment, by: User) -> bool:
     """Whether `by` may `action` ("review", "approve") this assessment (§七(三))."""
-    return (Assessment.objects.restrict(access.actor_for(by), action)
-            .filter(pk=assessment.pk).exists())
+    return selectors.may_act(access.actor_for(by), action, assessment)
 
 
 def office_only(organ: Organ, by: User, message: str = "") -> None:
