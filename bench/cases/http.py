@@ -79,7 +79,7 @@ def gunicorn(ctx: Context) -> Iterator[str]:
             try:
                 urllib.request.urlopen(base + "/bench/bare/", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset, or too slow while the workers start: not ready
                 time.sleep(0.2)
         yield base
     finally:

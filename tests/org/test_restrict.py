@@ -4,7 +4,7 @@ handle, written out as data (independently of kaohe.org.access), per model and a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pytest
 from django.db.models import Model
@@ -167,14 +167,15 @@ def test_a_request_to_someone_without_the_liaison_duty_shows_nothing(shared_worl
         world.assessments["staff"].pk]
 
 
-def test_the_liaison_opens_the_page_of_an_assessment_asked_about(
-        world: World, client_for: Callable[[str | None], Client]) -> None:
+def test_the_liaison_opens_the_page_of_an_assessment_asked_about(shared_world: World,
+                                                                 client: Client) -> None:
     """Through the page, not only the queryset: every read of one assessment goes through
     restrict()."""
+    world = shared_world
     OrganDuty.objects.create(organ=world.organ, person=world.people["colleague"],
                              duty=Duty.LIAISON)
     _ask(world, "other_staff", liaison="colleague", asked_by="other_chief")
-    liaison = client_for("colleague")
+    client.force_login(world.users["colleague"])
     asked, not_asked = world.assessments["other_staff"].pk, world.assessments["staff"].pk
-    assert liaison.get(f"/assessments/{asked}/").status_code == 200
-    assert liaison.get(f"/assessments/{not_asked}/").status_code == 404
+    assert client.get(f"/assessments/{asked}/").status_code == 200
+    assert client.get(f"/assessments/{not_asked}/").status_code == 404
