@@ -196,7 +196,7 @@ def _proposed_grade(assessment: Assessment, proposal: Proposal, suggested: str) 
         required(proposal.direct_reason, _("直接确定等次须写明理由。"), rules.RULE_DIRECT)
         if proposal.grade == Grade.GOOD:
             required(proposal.direct_reward, _("直接确定为“好”须注明奖励。"), rules.RULE_DIRECT)
-    elif rules.reason_needed(proposal.grade, suggested, direct=False):
+    elif rules.reason_needed(proposal.grade, suggested, direct=proposal.direct):
         required(proposal.reason, _("拟定等次与按分数建议的“%(suggested)s”不同，须说明理由。")
                  % {"suggested": suggested}, rules.RULE_BANDS)
     return proposal.grade
