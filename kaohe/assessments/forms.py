@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
-from kaohe.assessments.models import FeedbackMethod, LeaveKind
+from kaohe.assessments.models import Assessment, FeedbackMethod, LeaveKind
 from kaohe.lib.renderer import FastRenderer
 from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade, Indicator
@@ -82,6 +83,23 @@ class ApprovalForm(forms.Form):
                               max_length=limits.REASON, required=False, widget=TEXT)
     team_decision = forms.CharField(label=_("领导班子集体研究决定（办公室登记时填写）"),
                                     max_length=limits.SHORT, required=False)
+
+
+class BatchApprovalForm(forms.Form):
+    """Several proposals agreed at once, each at its proposed grade (§七(三)): the rows are
+    those waiting for this approver, so that nothing else can be ticked."""
+
+    assessments = forms.ModelMultipleChoiceField(
+        label=_("同意的人员"), queryset=Assessment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请先勾选要同意的人员。"),
+                        "invalid_choice": _("所选人员已不在待审定之列，请刷新后重选。")})
+
+    def __init__(self, data: Any = None, *, waiting: QuerySet[Assessment]) -> None:
+        super().__init__(data)
+        field = self.fields["assessments"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = waiting
 
 
 class FeedbackForm(forms.Form):

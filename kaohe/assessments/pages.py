@@ -10,6 +10,7 @@ from kaohe.assessments import rules, selectors
 from kaohe.assessments.forms import (
     AcknowledgeForm,
     ApprovalForm,
+    BatchApprovalForm,
     FeedbackForm,
     LeaveForm,
     OpenPeriodForm,
@@ -22,7 +23,6 @@ from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.plans.models import Indicator, Period
 from kaohe.records.selectors import entries_of, summary_draft, tasks_of
-from kaohe.reports.selectors import section_quotas
 from kaohe.workdays.calendar import CalendarNotCovered
 
 
@@ -79,7 +79,7 @@ def detail_context(actor: Actor, assessment: Assessment) -> dict[str, Any]:
                     if actor.person is None or assessment.person_id != actor.person.pk else []),
         "appeal_deadline": deadline,
         "appeal_deadline_error": deadline_error,
-        "quota": selectors.quota(assessment.period),
+        **counter_context(actor, assessment.period),
     }
 
 
@@ -92,17 +92,39 @@ def review_context(actor: Actor, period: Period) -> dict[str, Any]:
                   rules.awaiting_summary(a.state))
                  for a in selectors.to_review(actor, period)],
         "indicators": plan_indicators,
-        "quota": selectors.quota(period),
-        "proposed_good": selectors.proposed_good(period),
-        "section_quotas": section_quotas(actor, period),
+        **counter_context(actor, period),
     }
 
 
+def counter_context(actor: Actor, period: Period) -> dict[str, Any]:
+    """The live 好 counter (§八(一)): the organ's places used of its limit; with a fixed split,
+    the shares of the sections this actor reviews or approves; without one, for those who
+    approve, who else holds a proposed 好 and who will approve them."""
+    fixed = selectors.split_fixed(period)
+    approves = (period.organ_id in actor.whole_organ_ids
+                or selectors.to_approve(actor, period).exists())
+    return {"period": period, "quota": selectors.quota(period), "split_fixed": fixed,
+            "own_shares": selectors.own_shares(actor, period) if fixed else [],
+            "proposed_good": selectors.proposed_good(period),
+            "holders": selectors.good_holders(period) if approves and not fixed else None,
+            "may_plan": access.may_plan_quota(actor, period.organ)}
+
+
 def approval_context(actor: Actor, period: Period) -> dict[str, Any]:
-    return {"period": period, "quota": selectors.quota(period),
-            "rows": [(a, rules.available(a.state, determined=a.grade_determined, approver=True))
+    return {"rows": [(a, rules.available(a.state, determined=a.grade_determined, approver=True))
                      for a in selectors.to_approve(actor, period)],
-            "approval_form": ApprovalForm, "reason_form": ReasonForm()}
+            "approval_form": ApprovalForm, "reason_form": ReasonForm(),
+            **counter_context(actor, period)}
+
+
+def batch_context(actor: Actor, period: Period, form: BatchApprovalForm) -> dict[str, Any]:
+    """The confirmation before a batch approval: who, at which grade, and the places the
+    batch takes of those left (§八(一))."""
+    chosen = list(form.cleaned_data["assessments"]) if form.is_valid() else []
+    asks = sum(rules.takes_place(a.proposed_grade, direct=a.direct, proposed=a.proposed_grade,
+                                 direct_good_counts=period.plan.direct_good_counts)
+               for a in chosen)
+    return {"chosen": chosen, "form": form, "asks": asks, **counter_context(actor, period)}
 
 
 def periods_context(actor: Actor) -> dict[str, Any]:

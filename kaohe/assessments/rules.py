@@ -22,6 +22,7 @@ from kaohe.assessments.models import FollowUpKind, State
 from kaohe.plans.models import Grade, IndicatorGroup, Rounding
 
 RULE_CAP = "§八(一) 好等次 ≤ 40%"
+RULE_SHARE = "§八(一) 科室名额分配（向基层一线倾斜）"  # the office's split of the places
 RULE_GOOD = "§八(一)"  # the 好 grade: its cap, the split of its places, its publication
 RULE_BANDS = "§八(二)"
 RULE_SCORES = "§四"
@@ -202,6 +203,61 @@ def no_place_left(quota: Quota) -> str:
 
 
 K = TypeVar("K", bound=Hashable)
+
+
+def no_places_for(quota: Quota, asked: int) -> str:
+    """Why `asked` more 好 cannot be approved together (§八(一)), or "": a batch takes its
+    places all at once or not at all."""
+    if asked <= 1:
+        return no_place_left(quota) if asked == 1 else ""
+    if quota.used + asked <= quota.limit:
+        return ""
+    return _("本次拟同意 %(asked)d 人为“好”，但本季度“好”等次名额仅剩 %(remaining)d 个（最多 "
+             "%(limit)d 名，已审定 %(used)d 名），未作任何审定。") % {
+        "asked": asked, "remaining": quota.remaining, "limit": quota.limit, "used": quota.used}
+
+
+# --- the split of the places among sections (§八(一), front-line tilt) ---------------------------
+
+@dataclass(frozen=True)
+class Share:
+    """One section's share of the quarter's 好 places, as the office fixed it, and the places
+    its approved 好 already take. A share covers the section's staff and its chief."""
+
+    section: str
+    places: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.places - self.used, 0)
+
+
+def beyond_share(share: Share, asked: int = 1) -> str:
+    """Why `asked` more 好 of this section cannot be approved under the fixed split, or ""."""
+    if share.used + asked <= share.places:
+        return ""
+    return _("超出本科室名额：按办公室确定的本季度名额分配，%(section)s“好”等次名额 %(places)d 个，"
+             "已审定 %(used)d 个，仅剩 %(remaining)d 个，本次需要 %(asked)d 个。") % {
+        "section": share.section, "places": share.places, "used": share.used,
+        "remaining": share.remaining, "asked": asked}
+
+
+def split_problem(shares: dict[K, int], used: dict[K, int], names: dict[K, str],
+                  limit: int) -> str:
+    """Why a split cannot be fixed, or "": the shares never add up to more than the organ's
+    limit, and no share is fixed below the 好 its section already has approved."""
+    if sum(shares.values()) > limit:
+        return _("各科室名额合计 %(total)d 个，超过本季度“好”等次名额 %(limit)d 个。") % {
+            "total": sum(shares.values()), "limit": limit}
+    short = [key for key, taken in used.items() if taken > shares.get(key, 0)]
+    if short:
+        return _("%(sections)s已审定的“好”多于新的名额，不能这样分配。") % {
+            "sections": "、".join(f"{names[key]}（{used[key]} > {shares.get(key, 0)}）"
+                                  for key in short)}
+    return ""
+
+
 MAX_FRONTLINE_WEIGHT = Decimal(5)
 
 

@@ -5,7 +5,9 @@ what keeps a quarter open, who supervises whom, days on leave)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -28,7 +30,7 @@ from kaohe.assessments.models import (
 )
 from kaohe.org import access
 from kaohe.org.access import Actor
-from kaohe.org.models import Category, Person
+from kaohe.org.models import Category, Person, Section
 from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.workdays.calendar import add_working_days, working_days
 
@@ -102,6 +104,115 @@ def quota(period: Period) -> rules.Quota:
                                direct_good_counts=plan.direct_good_counts))
 
 
+# --- the split of the places among sections (§八(一), decision 0015) ------------------------------
+
+def places_by_section(period: Period) -> dict[int, int]:
+    """section id → the 好 places its approved grades take, in one query."""
+    good = Q(state__in=DECIDED, grade=Grade.GOOD)
+    rows = (period.assessments.values("section_id").order_by()
+            .annotate(good=Count("id", filter=good),
+                      direct_good=Count("id", filter=good & Q(direct=True,
+                                                             proposed_grade=Grade.GOOD))))
+    counts = period.plan.direct_good_counts
+    return {r["section_id"]: rules.places_used(r["good"], r["direct_good"],
+                                               direct_good_counts=counts) for r in rows}
+
+
+def split_fixed(period: Period) -> bool:
+    return period.section_quotas.exists()
+
+
+def shares(period: Period, section_ids: Iterable[int] | None = None) -> dict[int, rules.Share]:
+    """section id → its share of the places and the places it has used, for the sections
+    asked (all of them by default); empty while the office has fixed no split."""
+    fixed = period.section_quotas.select_related("section").order_by("section__code")
+    if section_ids is not None:
+        fixed = fixed.filter(section_id__in=list(section_ids))
+    quotas = list(fixed)
+    if not quotas:
+        return {}
+    used = places_by_section(period)
+    return {q.section_id: rules.Share(q.section.name, q.places, used.get(q.section_id, 0))
+            for q in quotas}
+
+
+def share_for(period: Period, section: Section) -> rules.Share | None:
+    """The share that binds an approval in `section`, or None when no split is fixed. A
+    section the split left out (nobody took part there when it was fixed) has no place."""
+    if not split_fixed(period):
+        return None
+    return shares(period, [section.pk]).get(
+        section.pk, rules.Share(section.name, 0, places_by_section(period).get(section.pk, 0)))
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    """One section in the office's split: who takes part, the weighted headcount, the places
+    the weight gives, the places fixed now (None before) and those its 好 already take."""
+
+    section: Section
+    headcount: int
+    frontline: int
+    weight: Decimal
+    places: int
+    saved: int | None
+    used: int
+
+
+def section_headcounts(period: Period) -> list[tuple[Section, int, int]]:
+    counts = {r["section_id"]: (r["n"], r["front"]) for r in
+              period.assessments.values("section_id")
+              .annotate(n=Count("id"), front=Count("id", filter=Q(frontline=True))).order_by()}
+    sections = Section.objects.filter(pk__in=counts).order_by("code")
+    return [(s, *counts[s.pk]) for s in sections]
+
+
+def quota_plan(period: Period, frontline_weight: Decimal) -> tuple[int, list[QuotaLine]]:
+    """The split `frontline_weight` would give (§八(一) front-line tilt), beside the one fixed."""
+    limit = quota(period).limit
+    counts = section_headcounts(period)
+    places = rules.split_places(limit, [(s.code, n, front) for s, n, front in counts],
+                                frontline_weight)
+    saved = {q.section_id: q.places for q in period.section_quotas.all()}
+    used = places_by_section(period)
+    return limit, [QuotaLine(s, n, front, n + frontline_weight * front, places[s.code],
+                             saved.get(s.pk), used.get(s.pk, 0)) for s, n, front in counts]
+
+
+def own_shares(actor: Actor, period: Period) -> list[rules.Share]:
+    """The shares of the sections whose people this actor reviews or approves: a chief their
+    section, a leader in charge the sections they oversee, the principal and the office all."""
+    if period.organ_id in actor.whole_organ_ids:
+        return list(shares(period).values())
+    return list(shares(period, actor.section_ids).values()) if actor.section_ids else []
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Someone proposed 好 and not yet approved, and who will approve them (§七(三))."""
+
+    name: str
+    section: str
+    approver: str
+
+
+def good_holders(period: Period) -> list[Holder]:
+    """Those proposed 好 awaiting approval across the organ, with their approver: without a
+    split, approvers see who else will ask for the organ's places."""
+    principal = period.organ.principal
+    rows = (period.assessments.filter(state=State.PROPOSED, proposed_grade=Grade.GOOD)
+            .select_related("person", "section", "section__leader_in_charge")
+            .order_by("section__code", "-category", "person__personnel_no"))
+    return [Holder(a.person.name, a.section.name,
+                   _approver_name(a.category, a.section.leader_in_charge, principal))
+            for a in rows]
+
+
+def _approver_name(category: str, leader: Person | None, principal: Person | None) -> str:
+    approver = principal if category == Category.CHIEF else leader
+    return approver.name if approver is not None else "—"
+
+
 def appeal_deadline(assessment: Assessment) -> datetime.date | None:
     """The last day to appeal: 5 working days after the feedback day (§十(二), RULES.md)."""
     if assessment.feedback_given_on is None:
@@ -163,6 +274,11 @@ def to_approve(actor: Actor, period: Period) -> QuerySet[Assessment]:
     return (visible_assessments(actor).restrict(actor, "approve").filter(period=period)
             .select_related(*LIST_RELATED).order_by("state", "section__code",
                                                     "person__personnel_no"))
+
+
+def waiting_approval(actor: Actor, period: Period) -> QuerySet[Assessment]:
+    """The proposals waiting for this approver: what a batch approval may take."""
+    return to_approve(actor, period).filter(state__in=rules.states_allowing("approve"))
 
 
 def proposed_good(period: Period) -> int:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("periods/open/", views.period_open, name="period_open"),
     path("periods/<int:period_id>/review/", views.review_screen, name="review_screen"),
     path("periods/<int:period_id>/approval/", views.approval_screen, name="approval_screen"),
+    path("periods/<int:period_id>/approval/batch/", views.approve_batch,
+         name="approve_batch"),
     path("periods/<int:period_id>/quota/", views.quota_counter, name="quota_counter"),
     path("periods/<int:period_id>/published/", views.published, name="published"),
     path("periods/<int:period_id>/publish/", views.period_publish, name="period_publish"),

@@ -129,7 +129,32 @@ def quota_counter(request: ActorRequest, period_id: int) -> HttpResponse:
     """The live "好: used X of Y" counter, refreshed by htmx on the review screens."""
     period = selectors.period_detail(request.actor, period_id)
     return render(request, "assessments/_quota.html",
-                  {"period": period, "quota": selectors.quota(period)})
+                  pages.counter_context(request.actor, period))
+
+
+@login_required
+@require_POST
+def approve_batch(request: ActorRequest, period_id: int) -> HttpResponse:
+    """Ticked proposals (or all waiting) approved at their proposed grades: first a page to
+    confirm them, with the places they take; then all of them, or none."""
+    actor = request.actor
+    period = selectors.period_detail(actor, period_id)
+    waiting = selectors.waiting_approval(actor, period)
+    data = request.POST.copy()
+    if "all" in data:
+        data.setlist("assessments", [str(pk) for pk in waiting.values_list("pk", flat=True)])
+    form = forms.BatchApprovalForm(data, waiting=waiting)
+    screen = reverse("approval_screen", args=[period.pk])
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(screen)
+    if "confirm" not in data:
+        return render(request, "assessments/approve_batch.html",
+                      pages.batch_context(actor, period, form))
+    chosen = list(form.cleaned_data["assessments"])
+    submit(request, form, services.assessments_approve_batch,
+           _("已同意 %(n)d 人的拟定等次。") % {"n": len(chosen)}, period=period)
+    return redirect(screen)
 
 
 @login_required

@@ -49,7 +49,7 @@ TRACKED: dict[str, frozenset[str]] = {
     "annual.annualresult": frozenset(),
     "annual.quarterattendance": frozenset(),
     "annual.archivedfile": frozenset({"content"}),
-    "reports.sectionquota": frozenset(),
+    "assessments.sectionquota": frozenset(),
 }
 # Bookkeeping that changes on its own and says nothing about anyone's decisions.
 IGNORED_FIELDS = frozenset({"last_login", "last_used", "last_t", "drift", "last_used_at",

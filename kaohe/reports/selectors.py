@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -49,7 +48,6 @@ from kaohe.reports.layout import (
     quarter_label,
     share,
 )
-from kaohe.reports.models import SectionQuota
 
 ORGANS_SHOWN = 100  # organs listed on the page, those with problems first
 SCORE_BUCKETS = [(90, "≥90"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "<60")]
@@ -520,44 +518,3 @@ def _organ_histogram(key: str, title: str, values: list[float], edges: list[floa
                             [[label, n] for label, n in zip(labels, counts, strict=True)]), chart)
 
 
-# --- 6. quota planning -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class QuotaLine:
-    section: Section
-    headcount: int
-    frontline: int
-    weight: Decimal
-    places: int
-    saved: int | None
-
-
-def section_headcounts(period: Period) -> list[tuple[Section, int, int]]:
-    counts = {r["section_id"]: (r["n"], r["front"]) for r in
-              period.assessments.values("section_id")
-              .annotate(n=Count("id"), front=Count("id", filter=Q(frontline=True))).order_by()}
-    sections = Section.objects.filter(pk__in=counts).order_by("code")
-    return [(s, *counts[s.pk]) for s in sections]
-
-
-def quota_plan(period: Period, frontline_weight: Decimal) -> tuple[int, list[QuotaLine]]:
-    limit = assessment_selectors.quota(period).limit
-    counts = section_headcounts(period)
-    places = rules.split_places(limit, [(s.code, n, front) for s, n, front in counts],
-                                frontline_weight)
-    saved = {q.section_id: q.places for q in period.section_quotas.all()}
-    return limit, [QuotaLine(s, n, front, n + frontline_weight * front, places[s.code],
-                             saved.get(s.pk)) for s, n, front in counts]
-
-
-def section_quotas(actor: Actor, period: Period) -> list[tuple[SectionQuota, int]]:
-    """The saved 好 places of the sections this actor reviews, beside the 好 already proposed
-    or approved there: what a chief sees next to the organ's counter on the review screen."""
-    quotas = list(SectionQuota.objects.filter(period=period, section_id__in=actor.section_ids)
-                  .select_related("section").order_by("section__code"))
-    taken = {r["section_id"]: r["n"] for r in period.assessments
-             .filter(section_id__in=[q.section_id for q in quotas])
-             .filter(Q(state=State.PROPOSED, proposed_grade=Grade.GOOD)
-                     | Q(state__in=DECIDED, grade=Grade.GOOD))
-             .values("section_id").annotate(n=Count("id")).order_by()}
-    return [(q, taken.get(q.section_id, 0)) for q in quotas]

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 
 from kaohe import spreadsheets
 from kaohe.assessments import rules
+from kaohe.assessments import selectors as assessment_selectors
+from kaohe.assessments import services as assessment_services
 from kaohe.audit.chain import record
 from kaohe.lib.actions import attempt
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Section
 from kaohe.plans.models import Period
-from kaohe.reports import selectors, services
+from kaohe.reports import selectors
 from kaohe.reports.charts import to_png, to_svg
 from kaohe.reports.forms import FilterForm, QuotaForm
 from kaohe.reports.layout import Board
@@ -225,7 +227,8 @@ def person_chart(request: ActorRequest, personnel_no: str) -> HttpResponse:
 
 @login_required
 def quota(request: ActorRequest, code: str) -> HttpResponse:
-    """The office's split of 好 places among sections: a what-if on GET, saved on POST."""
+    """The office's split of 好 places among sections: a what-if on GET; on POST the split is
+    fixed (and then binds every approval of 好, decision 0015) or lifted."""
     actor = request.actor
     organ, scope = selectors.organ_and_scope(actor, code)
     if not scope.whole_organ or not scope.people:
@@ -238,17 +241,23 @@ def quota(request: ActorRequest, code: str) -> HttpResponse:
     if request.method == "POST" and period is not None:
         if not may_save:
             return HttpResponse(status=403)
-        _save_quota(request, period, weight if form.is_valid() else None)
+        if "clear" in request.POST:
+            if attempt(request, assessment_services.quota_plan_clear, period=period):
+                messages.success(request, _("已撤销名额分配，本季度只受全机关“好”等次比例限制。"))
+        else:
+            _save_quota(request, period, weight if form.is_valid() else None)
         return redirect(f"{request.path}?period={period.pk}")
-    limit, lines = selectors.quota_plan(period, weight) if period else (0, [])
+    limit, lines = assessment_selectors.quota_plan(period, weight) if period else (0, [])
     return render(request, "reports/quota.html", {
         "organ": organ, "period": period, "form": form, "limit": limit, "lines": lines,
         "weight": weight, "may_save": may_save, "tab": "quota",
+        "fixed": any(line.saved is not None for line in lines),
         "periods": Period.objects.filter(organ=organ).order_by("-year", "-quarter")})
 
 
 def _save_quota(request: ActorRequest, period: Period, weight: Decimal | None) -> None:
     if weight is None:
         messages.error(request, _("基层一线加权须在 0 到 5 之间。") + f"（{rules.RULE_GOOD}）")
-    elif attempt(request, services.quota_plan_save, period=period, frontline_weight=weight):
-        messages.success(request, _("已保存各科室“好”等次名额。"))
+    elif attempt(request, assessment_services.quota_plan_save, period=period,
+                 frontline_weight=weight):
+        messages.success(request, _("已确定各科室“好”等次名额，审定时按此分配执行。"))

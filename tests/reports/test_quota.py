@@ -15,8 +15,8 @@ from kaohe.audit.models import AuditEvent
 from kaohe.errors import NotAllowed, Refused
 from kaohe.org.models import Category, Person
 from kaohe.plans.models import PeriodState
-from kaohe.reports.models import SectionQuota
-from kaohe.reports.services import quota_plan_save
+from kaohe.assessments.models import SectionQuota
+from kaohe.assessments.services import quota_plan_save
 from tests.personas import World
 
 
@@ -70,9 +70,9 @@ def test_office_tries_a_weight_then_saves_and_the_chief_sees_it(
     office.post("/reports/organs/organ/quota/", {"frontline_weight": "1"})
     saved = {q.section.code: q.places for q in SectionQuota.objects.select_related("section")}
     assert saved == places
-    assert AuditEvent.objects.filter(object_type="reports.sectionquota").count() == 3
+    assert AuditEvent.objects.filter(object_type="assessments.sectionquota").count() == 3
     review = client_for("chief").get(f"/periods/{world.periods['organ'].pk}/review/")
-    assert "甲科分配名额：“好”1 个，已拟定或审定 0 个" in review.content.decode()
+    assert "甲科名额：“好”已用 0 / 1，剩余 1 个" in review.content.decode()
 
 
 def test_only_the_office_saves_and_not_in_a_closed_quarter(

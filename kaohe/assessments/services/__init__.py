@@ -1,7 +1,8 @@
 """Every state change of the quarterly assessment, one function per change, by sub-domain:
 `quarter` (open, publish, close: the office), `workflow` (summary, review, approval, feedback),
-`leave` (§十(三)) and `follow_ups` (§九(二)). Callers import from here; the rules these
-functions apply live in kaohe.assessments.rules, the reads in kaohe.assessments.selectors."""
+`places` (the split of the 好 places, §八(一)), `leave` (§十(三)) and `follow_ups` (§九(二)).
+Callers import from here; the rules these functions apply live in kaohe.assessments.rules,
+the reads in kaohe.assessments.selectors."""
 
 from kaohe.assessments.services.common import lock_quarter
 from kaohe.assessments.services.follow_ups import (
@@ -10,12 +11,14 @@ from kaohe.assessments.services.follow_ups import (
     follow_up_done,
 )
 from kaohe.assessments.services.leave import leave_record, undetermined_refresh
+from kaohe.assessments.services.places import quota_plan_clear, quota_plan_save
 from kaohe.assessments.services.quarter import period_close, period_open, period_publish
 from kaohe.assessments.services.workflow import (
     Proposal,
     assessment_approve,
     assessment_propose,
     assessment_send_back,
+    assessments_approve_batch,
     check_good_place,
     feedback_give,
     liaison_answer,
@@ -27,9 +30,28 @@ from kaohe.assessments.services.workflow import (
 )
 
 __all__ = [
-    "Proposal", "assessment_approve", "assessment_propose", "assessment_send_back",
-    "check_good_place", "create_follow_ups", "feedback_give", "follow_up_add", "follow_up_done",
-    "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "period_close",
-    "period_open", "period_publish", "result_acknowledge", "summary_return", "summary_save",
-    "summary_submit", "undetermined_refresh",
+    "Proposal",
+    "assessment_approve",
+    "assessment_propose",
+    "assessment_send_back",
+    "assessments_approve_batch",
+    "check_good_place",
+    "create_follow_ups",
+    "feedback_give",
+    "follow_up_add",
+    "follow_up_done",
+    "leave_record",
+    "liaison_answer",
+    "liaison_ask",
+    "lock_quarter",
+    "period_close",
+    "period_open",
+    "period_publish",
+    "quota_plan_clear",
+    "quota_plan_save",
+    "result_acknowledge",
+    "summary_return",
+    "summary_save",
+    "summary_submit",
+    "undetermined_refresh",
 ]

@@ -7,6 +7,7 @@ and leaves nothing half-written."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors
-from kaohe.assessments.models import Assessment, FeedbackMethod, LiaisonRequest
+from kaohe.assessments.models import Assessment, FeedbackMethod, LiaisonRequest, State
 from kaohe.assessments.services.common import (
     bounded,
     check_move,
@@ -31,10 +32,10 @@ from kaohe.assessments.services.common import (
     snapshot,
 )
 from kaohe.assessments.services.follow_ups import create_follow_ups
-from kaohe.errors import Invalid, Refused
+from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
-from kaohe.org.models import Category, Duty
-from kaohe.plans.models import Grade, YearPlan
+from kaohe.org.models import Category, Duty, Section
+from kaohe.plans.models import Grade, Period, YearPlan
 
 # --- summary (§七(二)) --------------------------------------------------------------------------
 
@@ -261,13 +262,58 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
 
 
 def check_good_place(assessment: Assessment, final: str) -> None:
-    """Refuse `final` = 好 when the quarter has no 好 place left (§八(一)). A 好 determined
-    directly (§九(一)) takes no place unless the plan says so. Call under lock_quarter."""
+    """Refuse `final` = 好 when the quarter has no 好 place left (§八(一)), or, once the office
+    has fixed the split of the places, when the assessment's section has used its share. A 好
+    determined directly (§九(一)) takes no place unless the plan says so. Call under
+    lock_quarter."""
     if rules.takes_place(final, direct=assessment.direct, proposed=assessment.proposed_grade,
                          direct_good_counts=assessment.period.plan.direct_good_counts):
-        refusal = rules.no_place_left(selectors.quota(assessment.period))
+        check_places(assessment.period, {assessment.section: 1})
+
+
+def check_places(period: Period, asked: dict[Section, int]) -> None:
+    """Refuse unless the quarter has room for `asked` more 好, section by section: the organ's
+    cap, then each section's share of a fixed split (§八(一), decision 0015)."""
+    refusal = rules.no_places_for(selectors.quota(period), sum(asked.values()))
+    if refusal:
+        raise Refused(refusal, rule=rules.RULE_CAP, code="good_quota_exceeded")
+    for section, n in asked.items():
+        share = selectors.share_for(period, section)
+        refusal = rules.beyond_share(share, n) if share is not None and n else ""
         if refusal:
-            raise Refused(refusal, rule=rules.RULE_CAP, code="good_quota_exceeded")
+            raise Refused(refusal, rule=rules.RULE_SHARE, code="good_share_exceeded")
+
+
+@transaction.atomic
+def assessments_approve_batch(*, period: Period, by: User,
+                              assessments: Sequence[Assessment]) -> list[Assessment]:
+    """The approver agrees with several proposals at once, each at its proposed grade, in one
+    transaction: the places the batch asks for are checked together first, and any refusal
+    leaves every one of them unapproved (§七(三), §八(一))."""
+    period = lock_quarter(period.pk)
+    if not assessments:
+        raise Invalid(_("请先勾选要同意的人员。"), rule=rules.RULE_REVIEW)
+    rows = [locked(a) for a in sorted(assessments, key=lambda a: a.pk)]
+    if any(a.period_id != period.pk for a in rows):
+        raise Invalid(_("所选人员不属于本季度。"), rule=rules.RULE_REVIEW)
+    asked: dict[Section, int] = {}
+    for a in rows:
+        if a.state == State.PROPOSED and rules.takes_place(
+                a.proposed_grade, direct=a.direct, proposed=a.proposed_grade,
+                direct_good_counts=period.plan.direct_good_counts):
+            asked[a.section] = asked.get(a.section, 0) + 1
+    check_places(period, asked)
+    approved = []
+    for a in rows:
+        try:
+            approved.append(assessment_approve(assessment=a, by=by))
+        except NotAllowed:
+            raise
+        except Refused as refusal:  # the whole batch fails; say whose approval stopped it
+            raise Refused(_("%(name)s：%(message)s本批未作任何审定。") % {
+                "name": a.person.name, "message": refusal.message},
+                rule=refusal.rule, code=refusal.code, status=refusal.status) from refusal
+    return approved
 
 
 def _approved_grade(assessment: Assessment, actor: access.Actor, grade: str | None,
