@@ -139,6 +139,8 @@ def approve_batch(request: ActorRequest, period_id: int) -> HttpResponse:
     confirm them, with the places they take; then all of them, or none."""
     actor = request.actor
     period = selectors.period_detail(actor, period_id)
+    if not selectors.to_approve(actor, period).exists():
+        raise PermissionDenied  # sees the quarter, approves no one in it
     waiting = selectors.waiting_approval(actor, period)
     data = request.POST.copy()
     if "all" in data:

@@ -104,6 +104,10 @@ MEMBERS = ["staff", "colleague", "chief", "other_chief", "other_staff", "leader"
            "other_leader", "principal", "org_department"]
 OFFICE_PERIOD = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404",
                       outsider="404 403")
+# Approving a batch of a quarter's proposals: whoever approves anyone in the quarter.
+APPROVE_BATCH = _rows(**{**dict.fromkeys(MEMBERS, "403 404"),
+                         **dict.fromkeys(["leader", "other_leader", "principal", "office"],
+                                         "ok  404")}, outsider="404 403")
 OPEN_PAGE = {**dict.fromkeys(PERSONAS, "403"), "office": "ok"}
 OPEN_API = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404", outsider="404 403",
                  sysadmin="403 403")
@@ -210,6 +214,7 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "assessment_send_back": (ASSESSMENTS, _fixed(reason="请重新评鉴"), APPROVE),
     "assessment_liaison": (ASSESSMENTS, _fixed(question="有无违纪"), ASK_LIAISON),
     "period_open": ([""], _fixed(year="2025", quarter="4"), OPEN_PAGE),
+    "approve_batch": (PERIODS, _none, APPROVE_BATCH),
     "period_publish": (PERIODS, _none, OFFICE_PERIOD),
     "period_close": (PERIODS, _none, OFFICE_PERIOD),
     "leave_record": (["body:" + p for p in PEOPLE], _leave, LEAVE),
