@@ -111,8 +111,9 @@ def counter_context(actor: Actor, period: Period) -> dict[str, Any]:
 
 
 def approval_context(actor: Actor, period: Period) -> dict[str, Any]:
-    return {"rows": [(a, rules.available(a.state, determined=a.grade_determined, approver=True))
-                     for a in selectors.to_approve(actor, period)],
+    rows = [(a, rules.available(a.state, determined=a.grade_determined, approver=True))
+            for a in selectors.to_approve(actor, period)]
+    return {"rows": rows, "may_batch": any("approve" in actions for _a, actions in rows),
             "approval_form": ApprovalForm, "reason_form": ReasonForm(),
             **counter_context(actor, period)}
 

@@ -77,7 +77,7 @@ def test_the_office_fixes_the_split_and_it_binds_the_leaders_approval(
 
     log_in(page, "other_leader")
     page.goto(f"/periods/{period.pk}/approval/")
-    click(page, page.get_by_role("button", name="同意全部待审定人员…"))
+    click(page, page.get_by_role("button", name="批量审定全部待审定人员…"))
     assert "将同意以下 1 人的拟定等次，其中“好” 1 人" in page.get_by_test_id(
         "batch-summary").inner_text()
     assert page.get_by_test_id("batch-rows").locator("tbody tr").all_inner_texts() == [
