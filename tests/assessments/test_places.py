@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors, services
 from kaohe.assessments.models import Assessment, SectionQuota, State, Transition
 from kaohe.audit.models import AuditEvent
@@ -111,7 +112,7 @@ def test_only_the_office_fixes_or_lifts_the_split(world: World) -> None:
     assert not SectionQuota.objects.exists()
 
 
-# --- the split binds the approvals ---------------------------------------------------------------
+# --- the split binds the approvals -------------------------------------------------------------
 
 @pytest_db
 def test_approving_good_beyond_the_sections_share_is_refused_citing_the_split(
@@ -157,7 +158,7 @@ def test_lifting_the_split_restores_the_organ_wide_cap(world: World) -> None:
     assert approve(colleague).grade == Grade.GOOD
 
 
-# --- batch approval --------------------------------------------------------------------------------
+# --- batch approval ----------------------------------------------------------------------------
 
 def approve_batch(world: World, persona: str, *rows: Assessment) -> list[Assessment]:
     return services.assessments_approve_batch(period=world.periods["organ"],
@@ -209,7 +210,11 @@ def test_a_batch_with_someone_else_to_approve_approves_no_one(world: World) -> N
     assert not Assessment.objects.filter(state=State.APPROVED).exists()
 
 
-# --- a race for the last place of a share (PostgreSQL) -------------------------------------------
+# --- a race for the last place of a share (PostgreSQL) ----------------------------------------
+
+def approval(assessment: Assessment, by: User) -> Callable[[], object]:
+    return lambda: services.assessment_approve(assessment=assessment, by=by)
+
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
@@ -223,8 +228,7 @@ def test_two_approvers_racing_for_the_last_place_of_a_share_leave_one_winner(
     for _a, by in contenders:
         access.actor_for(by)
     for round_no in range(8):
-        outcome = race([lambda a=a, by=by: services.assessment_approve(assessment=a, by=by)
-                        for a, by in contenders])
+        outcome = race([approval(a, by) for a, by in contenders])
         winners = [r for r in outcome if isinstance(r, Assessment)]
         losers = [r for r in outcome if isinstance(r, Refused)]
         assert len(winners) == 1 and len(losers) == 1, (round_no, outcome)
@@ -244,9 +248,7 @@ def test_a_split_and_an_approval_racing_never_leave_a_share_below_its_approvals(
     (staff,) = proposed_good(world, "staff")
     approve(staff)
     (colleague,) = proposed_good(world, "colleague")
-    outcome = race([lambda: fix_split(world),
-                    lambda: services.assessment_approve(assessment=colleague,
-                                                        by=world.users["leader"])])
+    outcome = race([lambda: fix_split(world), approval(colleague, world.users["leader"])])
     refused = [r for r in outcome if isinstance(r, Refused)]
     assert len(refused) == 1, outcome
     assert refused[0].code in {"split_below_approved", "good_share_exceeded"}

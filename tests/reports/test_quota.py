@@ -10,13 +10,13 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kaohe.assessments.models import SectionQuota
 from kaohe.assessments.rules import split_places as allocate
+from kaohe.assessments.services import quota_plan_save
 from kaohe.audit.models import AuditEvent
 from kaohe.errors import NotAllowed, Refused
 from kaohe.org.models import Category, Person
 from kaohe.plans.models import PeriodState
-from kaohe.assessments.models import SectionQuota
-from kaohe.assessments.services import quota_plan_save
 from tests.personas import World
 
 
