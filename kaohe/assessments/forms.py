@@ -28,6 +28,14 @@ class ReasonForm(forms.Form):
                              max_length=limits.REASON, required=False, widget=TEXT)
 
 
+class CloseOverrideForm(forms.Form):
+    """Closing while appeals may still come or wait (decision 0014): the written reason is
+    required in the browser too; the service refuses an empty one, citing §十(二)."""
+
+    override_reason = forms.CharField(label=_("提前结束的理由"), max_length=limits.REASON,
+                                      required=True, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(label=_("征求意见事项"),
                                max_length=limits.REASON, required=False)

@@ -10,7 +10,12 @@ from kaohe.assessments.services.follow_ups import (
     follow_up_done,
 )
 from kaohe.assessments.services.leave import leave_record, undetermined_refresh
-from kaohe.assessments.services.quarter import period_close, period_open, period_publish
+from kaohe.assessments.services.quarter import (
+    period_close,
+    period_open,
+    period_publish,
+    publication_correct,
+)
 from kaohe.assessments.services.workflow import (
     Proposal,
     assessment_approve,
@@ -30,6 +35,6 @@ __all__ = [
     "Proposal", "assessment_approve", "assessment_propose", "assessment_send_back",
     "check_good_place", "create_follow_ups", "feedback_give", "follow_up_add", "follow_up_done",
     "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "period_close",
-    "period_open", "period_publish", "result_acknowledge", "summary_return", "summary_save",
+    "period_open", "period_publish", "publication_correct", "result_acknowledge", "summary_return", "summary_save",
     "summary_submit", "undetermined_refresh",
 ]
