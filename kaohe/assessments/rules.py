@@ -300,7 +300,8 @@ def corrected_list(published: list[Entry], corrections: list[tuple[list[Entry], 
             current.pop(entry["assessment"], None)
         for entry in added:
             current[entry["assessment"]] = entry
-    return sorted(current.values(), key=lambda e: (str(e.get("section_code", "")), str(e["personnel_no"])))
+    return sorted(current.values(),
+                  key=lambda e: (str(e.get("section_code", "")), str(e["personnel_no"])))
 
 
 def list_change(previous_grade: str, new_grade: str) -> str:

@@ -28,7 +28,6 @@ from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Period
 from kaohe.plans.services import task_assign
 
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

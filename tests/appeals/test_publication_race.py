@@ -42,9 +42,9 @@ def test_an_appeal_decided_while_the_list_is_published_is_never_silent(
         calls: list[Callable[[], object]] = [
             lambda: assessment_services.period_publish(
                 period=Period.objects.get(pk=period.pk), by=office),
-            lambda: services.appeal_decide(appeal=Appeal.objects.get(pk=appeal.pk), by=office,
-                                           outcome=AppealState.CHANGED,
-                                           grade=Grade.FAIRLY_GOOD, reason="复核"),
+            lambda pk=appeal.pk: services.appeal_decide(
+                appeal=Appeal.objects.get(pk=pk), by=office, outcome=AppealState.CHANGED,
+                grade=Grade.FAIRLY_GOOD, reason="复核"),
         ]
         outcome = race(calls)
         assert not any(isinstance(result, Exception) for result in outcome), outcome

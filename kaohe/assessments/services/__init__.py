@@ -35,6 +35,6 @@ __all__ = [
     "Proposal", "assessment_approve", "assessment_propose", "assessment_send_back",
     "check_good_place", "create_follow_ups", "feedback_give", "follow_up_add", "follow_up_done",
     "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "period_close",
-    "period_open", "period_publish", "publication_correct", "result_acknowledge", "summary_return", "summary_save",
-    "summary_submit", "undetermined_refresh",
+    "period_open", "period_publish", "publication_correct", "result_acknowledge",
+    "summary_return", "summary_save", "summary_submit", "undetermined_refresh",
 ]
