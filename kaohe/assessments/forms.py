@@ -29,11 +29,13 @@ class ReasonForm(forms.Form):
 
 
 class CloseOverrideForm(forms.Form):
-    """Closing while appeals may still come or wait (decision 0014): the written reason is
-    required in the browser too; the service refuses an empty one, citing §十(二)."""
+    """Closing while appeals may still come or wait (decision 0014). The browser asks for the
+    reason (`required` on the field shown); the form itself does not, as a plain close sends
+    none: the service refuses an empty reason when one is needed, citing §十(二)."""
 
-    override_reason = forms.CharField(label=_("提前结束的理由"), max_length=limits.REASON,
-                                      required=True, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=_("提前结束的理由"), max_length=limits.REASON, required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}))
 
 
 class QuestionForm(forms.Form):

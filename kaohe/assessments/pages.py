@@ -158,10 +158,8 @@ def publish_confirm_context(period: Period) -> dict[str, Any]:
             "published": selectors.published_list(period)}
 
 
-def close_confirm_context(period: Period, form: CloseOverrideForm | None = None
-                          ) -> dict[str, Any]:
-    return {"period": period, "closing": closing(period),
-            "override_form": form or CloseOverrideForm()}
+def close_confirm_context(period: Period) -> dict[str, Any]:
+    return {"period": period, "closing": closing(period), "override_form": CloseOverrideForm()}
 
 
 def published_context(period: Period) -> dict[str, Any]:

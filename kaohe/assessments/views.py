@@ -222,9 +222,8 @@ def period_publish(request: ActorRequest, period_id: int) -> HttpResponse:
 def period_close(request: ActorRequest, period_id: int) -> HttpResponse:
     """Closes; the override reason, when given, is for the appeals still open (0014)."""
     period = selectors.period_detail(request.actor, period_id)
-    reason = request.POST.get("override_reason", "")
-    if attempt(request, services.period_close, period=period, override_reason=reason):
-        messages.success(request, _("本季度考核已结束。"))
+    form = forms.CloseOverrideForm(request.POST)
+    if submit(request, form, services.period_close, _("本季度考核已结束。"), period=period):
         return redirect("periods")
     return redirect("period_close_confirm", period_id=period.pk)
 

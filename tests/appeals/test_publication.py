@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kaohe.accounts.models import ApiToken
 from kaohe.appeals import services
 from kaohe.appeals.models import Appeal, AppealState
 from kaohe.assessments import selectors as assessment_selectors
@@ -292,3 +294,20 @@ def test_the_list_is_not_exported_before_publication(client_for: Sign, world: Wo
     assert client_for("office").get(
         reverse("published_xlsx", args=[period.pk])).status_code == 404
     assert Assessment.objects.filter(period=period).exists()
+
+
+def test_the_api_closes_inside_the_window_only_with_a_reason(client: Client, world: World,
+                                                             today: Today) -> None:
+    period = publish(world, told_quarter(world))
+    today(IN_THE_WINDOW)
+    _token, raw = ApiToken.issue(world.users["office"], "t")
+    headers = {"Authorization": f"Bearer {raw}"}
+    url = f"/api/v1/periods/{period.pk}/close"
+    refused = client.post(url, headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "appeals_open"
+    assert refused.json()["error"]["rule"] == "§十(二)"
+    closed = client.post(f"{url}?{urlencode({'override_reason': '上级要求提前报送'})}",
+                         headers=headers)
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    assert ClosingOverride.objects.get(period=period).reason == "上级要求提前报送"
