@@ -128,12 +128,16 @@ def period_publish(*, period: Period, by: User) -> Period:
     return period
 
 
+@transaction.atomic
 def publication_correct(*, assessment: Assessment, previous_grade: str, by: User,
                         reason: str, appeal_id: int | None = None) -> Correction | None:
     """A change of grade on appeal after the 好 list was published: record the dated
-    correction (who, when, the appeal, the name added or removed, the reason). The caller
-    holds the quarter lock (an appeal decision takes it first) and has saved the new grade.
+    correction (who, when, the appeal, the name added or removed, the reason). Called by the
+    appeal decision, which checked who decides and saved the new grade in this transaction.
     Nothing to record when the change is not to or from 好, or the list is not published."""
+    # The lock publishing takes: the decision is either in the published list or corrects it.
+    # An appeal decision holds it already (taken first, decision 0005).
+    lock_quarter(assessment.period_id)
     change = rules.list_change(previous_grade, assessment.grade)
     publication = Publication.objects.filter(period_id=assessment.period_id).first()
     if not change or publication is None:
