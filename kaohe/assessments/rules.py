@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
-from kaohe.assessments.models import FollowUpKind, State
+from kaohe.assessments.models import DECIDED, FollowUpKind, State
 from kaohe.plans.models import Grade, IndicatorGroup, Rounding
 
 RULE_CAP = "§八(一) 好等次 ≤ 40%"
@@ -283,3 +283,10 @@ def grade_determined(leave_days: int, quarter_days: int) -> bool:
     """Sick and personal leave over half the quarter's working days: the person takes part,
     but no grade is determined (§十(三))."""
     return leave_days * 2 <= quarter_days
+
+
+def leave_may_change(states: Iterable[str]) -> bool:
+    """A leave record can be corrected or deleted until a grade it bears on is approved: the
+    assessments of the quarters it touches, in `states`, must all still be undecided
+    (§十(三); an approved grade changes only on appeal, §十(二))."""
+    return not any(state in DECIDED for state in states)
