@@ -199,7 +199,7 @@ def leave_page(request: ActorRequest, period_id: int) -> HttpResponse:
 def leave_people(request: ActorRequest, period_id: int) -> HttpResponse:
     """Search-as-you-type for the leave form (htmx): the people to pick from."""
     period = _office_period(request, period_id)
-    form = forms.SearchForm(request.GET)
+    form = forms.SearchForm({"q": request.GET.get("query", "")})  # the leave form's field
     query = form.cleaned_data["q"] if form.is_valid() else ""
     return render(request, "assessments/_leave_people.html", {
         "query": query, "people": selectors.leave_candidates(request.actor, period, query)})

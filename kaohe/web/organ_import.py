@@ -125,7 +125,9 @@ def _page(request: ActorRequest, status: int = 200, **context: Any) -> HttpRespo
 
 def _run(request: ActorRequest, path: Path, *, dry_run: bool
          ) -> tuple[ImportResult | None, list[Problem]]:
-    """The importer's result, or the problems that refused the file (nothing written)."""
+    """The importer's result, or the problems that refused the file (nothing written). The
+    result's warnings also say when the file would take the importing person out of the
+    office: its `office` list replaces the organ's."""
     here = Where(path.name)
     try:
         _check_unpacked_size(path, here)
@@ -137,9 +139,14 @@ def _run(request: ActorRequest, path: Path, *, dry_run: bool
         if code and not access.may_import_organ(request.actor, code, numbers):
             raise ImportRefused([Problem(here, "", _(
                 "您只能导入本机关的文件；新建机关或调入其他机关的人员，请由系统管理员导入。"))])
-        return import_file(path, dry_run=dry_run), []
+        result = import_file(path, dry_run=dry_run)
     except ImportRefused as refused:
         return None, refused.problems
+    me = request.actor.person
+    if me is not None and me.personnel_no not in {str(n) for n in data.get("office") or []}:
+        result.warnings.append(_("文件的办公室名单（office）中没有您本人：导入后您将不再是"
+                                 "本机关办公室人员。"))
+    return result, []
 
 
 def _check_unpacked_size(path: Path, here: Where) -> None:
