@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaohe import limits
@@ -37,7 +37,7 @@ STALE_SECONDS = 24 * 3600  # an upload never applied is removed after a day
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_lazy("机关文件（.xlsx 或 .json）"))
+    file = forms.FileField(label=gettext_lazy("机关文件（.xlsx 或 .json）"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -51,7 +51,7 @@ class UploadForm(forms.Form):
 
 class ApplyForm(forms.Form):
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    confirm = forms.BooleanField(label=_lazy("我已核对试运行结果，确认导入"))
+    confirm = forms.BooleanField(label=gettext_lazy("我已核对试运行结果，确认导入"))
 
 
 def _pending_root() -> Path:
