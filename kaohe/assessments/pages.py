@@ -136,7 +136,6 @@ def leave_context(actor: Actor, period: Period, form: LeaveForm | None = None) -
         "rows": [(row, LeaveCorrectionForm(initial={
             "kind": row.leave.kind, "start": row.leave.start, "end": row.leave.end},
             auto_id=f"l{row.leave.pk}_%s")) for row in rows],
-        "leaves": leaves,
         "calendar_error": calendar_error,
         "form": form or LeaveForm(initial={"period": period.pk}),
         "reason_form": ReasonForm(),

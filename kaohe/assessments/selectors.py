@@ -237,7 +237,7 @@ def todo(actor: Actor) -> Todo:
     )
 
 
-# --- leave of a quarter (§十(三)) ------------------------------------------------------------------
+# --- leave of a quarter (§十(三)) ---------------------------------------------------------------
 
 def concerned(period: Period) -> Q:
     """People a quarter concerns: those assessed in it, and the organ's own people."""

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kaohe.assessments import forms, pages, selectors, services
 from kaohe import limits
+from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
 from kaohe.lib.actions import attempt, form_errors, submit
 from kaohe.org import access

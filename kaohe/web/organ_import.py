@@ -190,5 +190,6 @@ def _remove_stale() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def kinds(result: ImportResult) -> list[tuple[str, Any]]:
+def kinds(result: ImportResult) -> list[tuple[Any, Any]]:
+    """(label, counts) per kind of row, in the importer's order, for the preview's table."""
     return [(KIND_LABELS[kind], counts) for kind, counts in result.counts.items()]

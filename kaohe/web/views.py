@@ -82,7 +82,7 @@ def people_search(request: ActorRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = selectors.people_search(request.actor, query)[:selectors.SEARCH_RESULTS]
-    context = {"form": form, "query": query, "people": found,
+    context: dict[str, Any] = {"form": form, "query": query, "people": found,
                "errors": form.errors.get("q", [])}
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "web/_people_results.html" if partial else "web/people_search.html",

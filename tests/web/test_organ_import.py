@@ -120,8 +120,9 @@ def test_an_office_imports_its_own_organ_only(client_for: Sign, world: World) ->
     other = check(client, {**organ_file(), "organ": {"code": "other", "name": "他局"}})
     assert other.status_code == 400
     # Moving in someone of another organ (a transfer) is not the office's either.
-    taking = organ_file(people=[OFFICE, {"id": "P-outsider", "name": "Outsider", "category": "staff",
-                                 "section": "a", "transferred_on": "2025-07-01"}])
+    outsider = {"id": "P-outsider", "name": "Outsider", "category": "staff", "section": "a",
+                "transferred_on": "2025-07-01"}
+    taking = organ_file(people=[OFFICE, outsider])
     assert check(client, taking).status_code == 400
     assert full_dump() == before
 

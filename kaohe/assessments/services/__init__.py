@@ -34,7 +34,7 @@ from kaohe.assessments.services.workflow import (
 __all__ = [
     "Proposal", "assessment_approve", "assessment_propose", "assessment_send_back",
     "check_good_place", "create_follow_ups", "feedback_give", "follow_up_add", "follow_up_done",
-    "leave_correct", "leave_delete", "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "period_close",
-    "period_open", "period_publish", "result_acknowledge", "summary_return", "summary_save",
-    "summary_submit", "undetermined_refresh",
+    "leave_correct", "leave_delete", "leave_record", "liaison_answer", "liaison_ask",
+    "lock_quarter", "period_close", "period_open", "period_publish", "result_acknowledge",
+    "summary_return", "summary_save", "summary_submit", "undetermined_refresh",
 ]
