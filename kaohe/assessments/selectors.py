@@ -31,7 +31,7 @@ from kaohe.org.access import Actor
 from kaohe.org.models import Category, Person
 from kaohe.org.selectors import SEARCH_RESULTS, people_search
 from kaohe.plans.models import Grade, Period, PeriodState
-from kaohe.workdays.calendar import add_working_days, working_days
+from kaohe.workdays.calendar import add_working_days, workdays_in, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
 
@@ -270,20 +270,25 @@ class LeaveRow:
 
 
 def leave_overview(leaves: list[Leave], period: Period) -> tuple[int, list[LeaveRow]]:
-    """The quarter's working days and one row per leave record; raises CalendarNotCovered
-    for a year the calendar does not know yet."""
+    """The quarter's working days and one row per leave record, in a fixed number of queries
+    (the quarter's calendar is read once); raises CalendarNotCovered for a year the calendar
+    does not know yet."""
     first, last = period.first_day, period.last_day
-    quarter_days = working_days(first, last)
+    workdays = workdays_in(first, last)
+
+    def on_leave(own: list[Leave]) -> int:
+        spans = rules.merged_spans([(lv.start, lv.end) for lv in own], first, last)
+        return sum(1 for day in workdays if any(start <= day <= end for start, end in spans))
+
     by_person: dict[int, list[Leave]] = {}
     for leave in leaves:
         by_person.setdefault(leave.person_id, []).append(leave)
-    totals = {pid: leave_working_days(own, first, last) for pid, own in by_person.items()}
+    totals = {pid: on_leave(own) for pid, own in by_person.items()}
     states = dict(period.assessments.filter(person_id__in=by_person)
                   .values_list("person_id", "state"))
-    return quarter_days, [
-        LeaveRow(leave=leave, days=leave_working_days([leave], first, last),
-                 person_days=totals[leave.person_id],
-                 determined=rules.grade_determined(totals[leave.person_id], quarter_days),
+    return len(workdays), [
+        LeaveRow(leave=leave, days=on_leave([leave]), person_days=totals[leave.person_id],
+                 determined=rules.grade_determined(totals[leave.person_id], len(workdays)),
                  may_change=not period.is_closed and rules.leave_may_change(
                      [states.get(leave.person_id, "")]))
         for leave in leaves]

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.assessments import rules, services
@@ -226,3 +229,19 @@ def test_the_periods_page_links_the_leave_page_for_the_office(client_for: Sign,
                                                               world: World) -> None:
     assert _leave_page(world) in client_for("office").get(reverse("periods")).content.decode()
     assert _leave_page(world) not in client_for("chief").get(reverse("periods")).content.decode()
+
+
+def test_the_leave_page_reads_a_fixed_number_of_queries(client_for: Sign, world: World,
+                                                        django_assert_max_num_queries: Any
+                                                        ) -> None:
+    client = client_for("office")
+    record(world, "staff", UNDER_HALF)
+    client.get(_leave_page(world))  # warm the session and the actor
+    with CaptureQueriesContext(connection) as one:
+        client.get(_leave_page(world))
+    for persona in ("colleague", "chief", "other_staff", "other_chief"):
+        record(world, persona, OVER_HALF)
+        record(world, persona, (d(2025, 9, 1), d(2025, 9, 5)), kind="personal")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(_leave_page(world)).content.decode()
+    assert page.count('data-testid="leave"') == 9
