@@ -2,10 +2,13 @@
 page; typing part of a name lists the people to pick from (htmx, no inline script), the office
 picks one, records sick leave over half the quarter and sees it listed with its working days
 and the undetermined grade; then corrects it to a short leave and deletes it, each with a
-reason; and finds a person through the people search in the top navigation."""
+reason; and finds a person through the people search in the top navigation. The office also
+imports its organ's file on the import page: a broken file shows its problems, a good one its
+dry run, applied after the confirmation."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from kaohe.accounts.models import User
 from kaohe.assessments.models import Assessment, Leave
 from kaohe.assessments.services import period_open
-from kaohe.org.demo import load_demo
+from kaohe.org.demo import demo_data, load_demo
 from kaohe.org.models import Organ, Person
 from kaohe.plans.models import Period
 from tests.e2e.test_quarter import OFFICE, log_in, messages, submit
@@ -98,3 +101,37 @@ def test_people_search_from_the_navigation(page: Any, quarter: Period) -> None:
     with page.expect_navigation():
         results.get_by_role("link", name="冯雪").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("冯雪")
+
+
+def test_the_office_imports_its_organ_after_the_dry_run(page: Any, quarter: Period) -> None:
+    data = demo_data()
+    data["people"].append({"id": "QC0999", "name": "新来的", "category": "staff",
+                           "section": "air", "since": "2025-09-01"})
+    log_in(page, OFFICE, "/organs/qc-sthjj/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="从文件导入").click()
+
+    broken = {**data, "people": [*data["people"], {"id": "QC0998", "name": "",
+                                                   "category": "boss", "section": "air"}]}
+    upload(page, broken)
+    problems = page.get_by_test_id("import-problems")
+    assert "导入被拒绝" in problems.inner_text()
+    assert "people 第" in problems.inner_text() and "category" in problems.inner_text()
+
+    upload(page, data)
+    result = page.get_by_test_id("import-result")
+    assert "试运行" in result.inner_text() and "数据库未作任何改动" in result.inner_text()
+    assert not Person.objects.filter(personnel_no="QC0999").exists()
+    apply = page.get_by_test_id("import-apply")
+    apply.get_by_label("我已核对试运行结果，确认导入").check()
+    submit(page, apply.get_by_role("button", name="确认导入"))
+    assert "已导入" in page.get_by_test_id("import-result").inner_text()
+    assert Person.objects.get(personnel_no="QC0999").section.code == "air"
+
+
+def upload(page: Any, data: dict[str, Any]) -> None:
+    form = page.get_by_test_id("import-upload")
+    form.locator("input[type=file]").set_input_files(files=[{
+        "name": "organ.json", "mimeType": "application/json",
+        "buffer": json.dumps(data, ensure_ascii=False).encode()}])
+    submit(page, form.get_by_role("button", name="检查并试运行"))
