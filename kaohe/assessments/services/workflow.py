@@ -158,8 +158,9 @@ def assessment_propose(*, assessment: Assessment, by: User, proposal: Proposal) 
     proposal = _proposal_texts(proposal)
     scores = _clean_scores(plan, proposal.scores)
     score = composite(plan, scores)
-    suggested = rules.suggested_grade(score, good=plan.band_good,
-                                      fairly_good=plan.band_fairly_good, average=plan.band_average)
+    suggested = rules.suggestion(score, determined=assessment.grade_determined,
+                                 good=plan.band_good, fairly_good=plan.band_fairly_good,
+                                 average=plan.band_average)
     grade = _proposed_grade(assessment, proposal, suggested)
     previous = snapshot(assessment, PROPOSAL_FIELDS)
     assessment.scores = {code: str(value) for code, value in scores.items()}
@@ -272,7 +273,8 @@ def check_good_place(assessment: Assessment, final: str) -> None:
 
 def _approved_grade(assessment: Assessment, actor: access.Actor, grade: str | None,
                     reason: str, team_decision: str) -> str:
-    if assessment.category == Category.CHIEF and access.Role.PRINCIPAL not in actor.roles:
+    if rules.team_decision_needed(chief=assessment.category == Category.CHIEF,
+                                  by_principal=access.Role.PRINCIPAL in actor.roles):
         required(team_decision, _("科室正职的等次由主要负责人审定；办公室登记时须注明领导班子"
                                   "集体研究的决定。"), rules.RULE_REVIEW)
     if not assessment.grade_determined:
