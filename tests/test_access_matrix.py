@@ -81,6 +81,11 @@ ASSESSMENT_MATRIX = {
     "auditadmin":     "404 404 404 404 404",
 }
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
+# A proposal's live preview: only whoever reviews the person (§七(三)), not even the person.
+REVIEWER_MATRIX = {**{p: "404 404 404 404 404" for p in ASSESSMENT_MATRIX},
+                   "chief":       "200 200 404 404 404",
+                   "other_chief": "404 404 200 404 404",
+                   "leader":      "404 404 404 200 404"}
 # Appeals: one's own, and the office's organ's (it handles them); nobody else, not even those
 # who see the assessment (decision 0005).
 APPEAL_TARGETS = ["appeal:staff", "appeal:chief", "appeal:other_staff", "appeal:outsider"]
@@ -150,6 +155,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "section_detail": (SECTION_TARGETS, SECTION_MATRIX),
     "person_detail": (PERSON_TARGETS, PERSON_MATRIX),
     "assessment_detail": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "proposal_preview": (ASSESSMENT_TARGETS, REVIEWER_MATRIX),
     "periods": ([""], SIGNED_IN_ANY),
     "review_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
     "approval_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
