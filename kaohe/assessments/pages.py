@@ -81,7 +81,7 @@ class Preview:
 
     @property
     def suggested_label(self) -> str:
-        return Grade(self.suggested).label if self.suggested else ""
+        return str(Grade(self.suggested).label) if self.suggested else ""
 
 
 def preview(assessment: Assessment, form: ProposalForm, plan: YearPlan) -> Preview:
@@ -146,6 +146,9 @@ def detail_context(actor: Actor, assessment: Assessment,
     except CalendarNotCovered as missing:
         deadline, deadline_error = None, str(missing)
     summary = assessment.summary or summary_draft(assessment.person, assessment.period)
+    proposal = kept.pop("proposal_form", None)
+    if not isinstance(proposal, ProposalForm):
+        proposal = proposal_form(assessment, plan_indicators)
     return {
         "a": assessment,
         "actions": actions,
@@ -153,9 +156,7 @@ def detail_context(actor: Actor, assessment: Assessment,
         "tasks": tasks_of(assessment.person, assessment.period.year),
         "entries": entries_of(assessment.person, assessment.period),
         "summary_form": SummaryForm(initial={"text": summary}),
-        "proposal_form": with_preview(assessment, kept.pop("proposal_form", None)
-                                      or proposal_form(assessment, plan_indicators),
-                                      assessment.period.plan),
+        "proposal_form": with_preview(assessment, proposal, assessment.period.plan),
         "approval_form": approval_form(actor, assessment),
         "feedback_form": FeedbackForm(),
         "acknowledge_form": AcknowledgeForm(),

@@ -42,7 +42,7 @@ def _screen(request: ActorRequest, assessment: Assessment) -> str:
     except Resolver404:
         return ""
     same_quarter = match.kwargs.get("period_id") == assessment.period_id
-    return match.url_name if same_quarter else ""
+    return (match.url_name or "") if same_quarter else ""
 
 
 REFUSED = 422  # a refused or invalid form: the page again, every input as typed

@@ -194,7 +194,8 @@ def test_the_team_decision_field_is_the_offices_not_the_leaders(client_for: Sign
 # --- the live preview -----------------------------------------------------------------------------
 
 def preview(client: Client, a: Assessment, data: dict[str, object]) -> tuple[int, str]:
-    response = client.get(reverse("proposal_preview", args=[a.pk]), data)
+    query = {name: str(value) for name, value in data.items()}
+    response = client.get(reverse("proposal_preview", args=[a.pk]), query)
     return response.status_code, response.content.decode()
 
 
@@ -246,7 +247,7 @@ def test_preview_of_an_undetermined_grade_suggests_nothing(client_for: Sign,
     submitted(a)
     Assessment.objects.filter(pk=a.pk).update(grade_determined=False)
     status, fragment = preview(client_for("chief"), a, proposal(a, grade="较好"))
-    assert "不确定等次" in fragment and "建议“" not in fragment
+    assert status == 200 and "不确定等次" in fragment and "建议“" not in fragment
     client_for("chief").post(reverse("assessment_propose", args=[a.pk]), proposal(a))
     a.refresh_from_db()
     assert (a.state, a.suggested_grade, a.proposed_grade) == (State.PROPOSED, "", "")
@@ -254,7 +255,7 @@ def test_preview_of_an_undetermined_grade_suggests_nothing(client_for: Sign,
     assert "不确定等次" in mine and "建议“" not in mine and "建议 " not in mine
 
 
-# --- lists and small faults -------------------------------------------------------------------------
+# --- lists and small faults -----------------------------------------------------------------
 
 def test_lists_show_the_approved_grade_next_to_the_proposed_one(
         client_for: Sign, world: World, approval_url: str, review_url: str) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect
 from django.test import Client
+from playwright.sync_api import expect
 
 from kaohe.assessments.models import Assessment, State
 from kaohe.assessments.services.workflow import composite
