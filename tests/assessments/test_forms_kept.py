@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kaohe import limits
 from kaohe.assessments.models import Assessment, State, Transition
 from kaohe.org.models import Category
 from tests.personas import World
@@ -313,3 +314,14 @@ def test_a_chiefs_grade_is_registered_by_the_office_with_the_team_decision(
     page = response.content.decode()
     assert "领导班子集体研究的决定" in page and textarea(page, "comment") == "同意"
     assert Assessment.objects.get(pk=chief.pk).state == State.PROPOSED
+
+
+def test_a_summary_too_long_is_shown_again_not_lost(client_for: Sign, world: World) -> None:
+    a = world.assessments["staff"]
+    text = "完成任务" * (limits.SUMMARY // 4 + 1)
+    response = client_for("staff").post(reverse("assessment_summary", args=[a.pk]),
+                                        {"text": text, "save": "1"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert textarea(page, "text") == text and "errorlist" in page
+    assert Assessment.objects.get(pk=a.pk).summary == ""
