@@ -75,7 +75,8 @@ def test_missing_reason_on_the_review_screen_keeps_that_row_as_typed(
     assert response.status_code == 422
     page = response.content.decode()
     mine = row(page, a)
-    assert "须说明理由" in mine and "§八(二)" in mine
+    reason_field = mine.split(f'id="a{a.pk}-reason"')[1].split("</textarea>")[0]
+    assert "须说明理由" in reason_field and "§八(二)" in reason_field  # next to the field
     assert mine.count('value="95"') == len(CODES)
     assert selected(mine, f"a{a.pk}-grade") == "一般"
     assert textarea(mine, f"a{a.pk}-comment") == "工作认真"
@@ -312,7 +313,8 @@ def test_a_chiefs_grade_is_registered_by_the_office_with_the_team_decision(
                                          {"comment": "同意"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert "领导班子集体研究的决定" in page and textarea(page, "comment") == "同意"
+    team = page.split('name="team_decision"')[0].rsplit("<div>", 1)[1]
+    assert "领导班子集体研究的决定" in team and textarea(page, "comment") == "同意"
     assert Assessment.objects.get(pk=chief.pk).state == State.PROPOSED
 
 

@@ -73,7 +73,7 @@ def test_chief_sees_the_preview_and_keeps_every_value_after_a_refusal(
     with page.expect_navigation():
         row.get_by_role("button", name="提出等次建议").click()
     row = page.locator(f"#a{a.pk}")
-    assert "须说明理由" in row.locator("[data-testid=form-error]").inner_text()
+    assert "须说明理由" in row.locator(f"#a{a.pk}-reason .errorlist").inner_text()
     values = [row.locator(f"input[name='a{a.pk}-score_{code}']").input_value() for code in CODES]
     assert values == ["85", "85", "85", "85", "85", "85", "95", "85", "85", "85"]
     assert row.locator(f"select[name='a{a.pk}-grade']").input_value() == "好"
