@@ -46,6 +46,11 @@ def _screen(request: ActorRequest, assessment: Assessment) -> str:
 
 
 REFUSED = 422  # a refused or invalid form: the page again, every input as typed
+# The action (kaohe.assessments.rules.available) under which a page shows each form.
+ACTION_OF_FORM = {"summary_form": "summary", "proposal_form": "propose",
+                  "question_form": "liaison", "reason_form": "return",
+                  "approval_form": "approve", "send_back_form": "send_back",
+                  "feedback_form": "feedback", "acknowledge_form": "acknowledge"}
 
 
 def _again(request: ActorRequest, assessment: Assessment, name: str,
@@ -53,6 +58,11 @@ def _again(request: ActorRequest, assessment: Assessment, name: str,
     """The page the form came from, with this form as typed and its errors next to it;
     the other rows and forms of the page as they are."""
     actor, screen = request.actor, _screen(request, assessment)
+    if ACTION_OF_FORM[name] not in pages.actions_for(actor, assessment):
+        # Refused because the moment passed (another's change, the quarter closed): the page
+        # will not show the form, so the refusal is said above it.
+        for error in form.non_field_errors():
+            messages.error(request, error)
     if screen in ("review_screen", "approval_screen"):
         period = selectors.period_detail(actor, assessment.period_id)
         build = pages.review_context if screen == "review_screen" else pages.approval_context

@@ -327,3 +327,15 @@ def test_a_summary_too_long_is_shown_again_not_lost(client_for: Sign, world: Wor
     page = response.content.decode()
     assert textarea(page, "text") == text and "errorlist" in page
     assert Assessment.objects.get(pk=a.pk).summary == ""
+
+
+def test_a_proposal_refused_because_the_grade_was_approved_meanwhile_says_so(
+        client_for: Sign, world: World, review_url: str) -> None:
+    a = world.assessments["staff"]
+    Assessment.objects.filter(pk=a.pk).update(state=State.APPROVED, proposed_grade="较好",
+                                              grade="较好")
+    response = client_for("chief").post(reverse("assessment_propose", args=[a.pk]),
+                                        {**proposal(a, grade="好"), "next": review_url})
+    assert response.status_code == 422
+    assert "当前状态为“已审定，待反馈”，不能执行此操作" in response.content.decode()
+    assert Assessment.objects.get(pk=a.pk).grade == "较好"
