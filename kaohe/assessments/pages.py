@@ -56,7 +56,9 @@ def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],
     initial.update({name: getattr(assessment, name) for name in [
         "direct", "direct_reason", "direct_reward", "colleagues_opinion", "recipients_opinion",
         "performance_results"]})
-    initial.update(grade=assessment.proposed_grade or assessment.suggested_grade,
+    # No grade is offered for someone whose grade is not determined (§十(三)).
+    suggested = assessment.suggested_grade if assessment.grade_determined else ""
+    initial.update(grade=assessment.proposed_grade or suggested,
                    comment=assessment.proposal_comment, reason=assessment.proposal_reason)
     return ProposalForm(data, indicators=plan_indicators, initial=initial,
                         prefix=f"a{assessment.pk}")
