@@ -115,6 +115,8 @@ FORM_MATRIX = {
 ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
                  for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
+# A notification is its user's own: following it leads on to its page (302), others get 404.
+NOTIFICATION_MATRIX = {p: "302" if p == "staff" else "404" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
                else "200" for p in PERSONAS}
@@ -143,6 +145,7 @@ PERSON_REPORT_MATRIX = {**PERSON_MATRIX, "org_department": "404 404 404 404 404"
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "home": ([""], SIGNED_IN_ANY),
+    "notification_open": (["notification:staff"], NOTIFICATION_MATRIX),
     "organ_list": ([""], SIGNED_IN_ANY),
     "profile": ([""], SIGNED_IN_ANY),
     "password_change": ([""], SIGNED_IN_ANY),
@@ -237,7 +240,9 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
         client.force_login(world.users[persona])
     response = client.get(reverse(route, args=target_args(world, target)))
     assert response.status_code == expected
-    if expected == 302:  # signed in: only the second-factor step, sending on to enrolment
+    if expected == 302 and route == "notification_open" and persona != ANON:
+        assert response["Location"] == "/appeals/"  # on to where the notification leads
+    elif expected == 302:  # signed in: only the second-factor step, sending on to enrolment
         assert response["Location"].startswith(reverse("login" if persona == ANON
                                                        else "otp_enrol"))
 

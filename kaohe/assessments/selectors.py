@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,7 +200,7 @@ class Todo:
     """What a person has to do now, for their home page (and the reminders)."""
 
     mine: list[Assessment]
-    queues: list[tuple[Period, str, int, bool]]  # period, what, how many, overdue
+    queues: list[tuple[Period, str, int, bool, str]]  # period, what, how many, overdue, where
     liaison: int
     follow_ups: int
     notifications: list[Notification] = field(default_factory=list)
@@ -218,6 +219,11 @@ def _queue_counts(actor: Actor, open_: QuerySet[Assessment]) -> list[tuple[int, 
             for row in rows for i, (label, _w) in enumerate(waiting) if row[f"n{i}"]]
 
 
+def _queue_page(label: str, period_id: int) -> str:
+    approving = label == str(_("待审定"))
+    return reverse("approval_screen" if approving else "review_screen", args=[period_id])
+
+
 def todo(actor: Actor) -> Todo:
     if actor.person is None:
         return Todo([], [], 0, 0)
@@ -226,7 +232,8 @@ def todo(actor: Actor) -> Todo:
     mine = list(open_.filter(person=actor.person).select_related("period"))
     counted = _queue_counts(actor, open_)
     periods = Period.objects.in_bulk({period_id for period_id, _label, _n in counted})
-    queues = [(periods[pk], label, n, today > periods[pk].last_day) for pk, label, n in counted]
+    queues = [(periods[pk], label, n, today > periods[pk].last_day, _queue_page(label, pk))
+              for pk, label, n in counted]
     return Todo(
         notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
         mine=mine,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("organs/", views.organ_list, name="organ_list"),
     path("organs/<str:code>/", views.organ_detail, name="organ_detail"),
     path("organs/<str:organ_code>/sections/<str:code>/", views.section_detail,

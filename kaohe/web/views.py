@@ -18,7 +18,9 @@ from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken
 from kaohe.assessments import selectors as assessment_selectors
+from kaohe.assessments import services as assessment_services
 from kaohe.assessments.forms import TaskForm
+from kaohe.assessments.models import Notification
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
@@ -33,6 +35,13 @@ def home(request: ActorRequest) -> HttpResponse:
         "todo": assessment_selectors.todo(actor),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def notification_open(request: ActorRequest, pk: int) -> HttpResponse:
+    """Follow a notification to where it asks to act; it is read from then on."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    return redirect(assessment_services.notification_open(notification) or "home")
 
 
 @login_required

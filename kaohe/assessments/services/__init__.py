@@ -10,6 +10,11 @@ from kaohe.assessments.services.follow_ups import (
     follow_up_done,
 )
 from kaohe.assessments.services.leave import leave_record, undetermined_refresh
+from kaohe.assessments.services.notifications import (
+    notification_open,
+    notifications_retire,
+    notify,
+)
 from kaohe.assessments.services.quarter import period_close, period_open, period_publish
 from kaohe.assessments.services.workflow import (
     Proposal,
@@ -29,7 +34,8 @@ from kaohe.assessments.services.workflow import (
 __all__ = [
     "Proposal", "assessment_approve", "assessment_propose", "assessment_send_back",
     "check_good_place", "create_follow_ups", "feedback_give", "follow_up_add", "follow_up_done",
-    "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "period_close",
+    "leave_record", "liaison_answer", "liaison_ask", "lock_quarter", "notification_open",
+    "notifications_retire", "notify", "period_close",
     "period_open", "period_publish", "result_acknowledge", "summary_return", "summary_save",
     "summary_submit", "undetermined_refresh",
 ]
