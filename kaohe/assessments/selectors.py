@@ -180,6 +180,23 @@ def state_counts(actor: Actor, periods: list[Period]) -> dict[int, dict[str, int
     return counts
 
 
+def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
+    """period id → the actor's own assessment in it, for the quarters page."""
+    if actor.person is None:
+        return {}
+    return {a.period_id: a for a in
+            visible_assessments(actor).filter(person=actor.person, period__in=periods)}
+
+
+def latest_result(actor: Actor) -> Assessment | None:
+    """The person's latest decided quarter, open or closed: the home page keeps it in view
+    after the to-do is gone."""
+    if actor.person is None:
+        return None
+    return (visible_assessments(actor).filter(person=actor.person, state__in=DECIDED)
+            .select_related("period").order_by("-period__year", "-period__quarter").first())
+
+
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
     if actor.person is None:
         return LiaisonRequest.objects.none()

@@ -217,6 +217,13 @@ def may_run_periods(actor: Actor, organ: Organ) -> bool:
     return organ.id in actor.office_organ_ids
 
 
+def follows_others(actor: Actor) -> bool:
+    """Whether the quarter's review and approval screens concern the actor: chiefs, leaders
+    in charge, the principal, the office and the organization department. A staff member's
+    quarter is their own assessment only."""
+    return bool(actor.section_ids or actor.whole_organ_ids or actor.department_organ_ids)
+
+
 def may_assign_tasks(actor: Actor, person: Person) -> bool:
     """§七(一): the office decomposes tasks to everyone, a chief to their own section."""
     return person.organ_id in actor.office_organ_ids or (
