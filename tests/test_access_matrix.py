@@ -115,6 +115,9 @@ FORM_MATRIX = {
 ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
                  for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
+# The batch confirmation of the annual grades: the office; those who only read the year 403.
+ANNUAL_OFFICE_MATRIX = {**ANNUAL_MATRIX, "office": "200 404", "principal": "403 404",
+                        "org_department": "403 404"}
 # A notification is its user's own: following it leads on to its page (302), others get 404.
 NOTIFICATION_MATRIX = {p: "302" if p == "staff" else "404" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
@@ -169,6 +172,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "security_overview": ([""], SECURITY_ONLY),
     "annual_page": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "annual_announcement": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_confirm_all": (ANNUAL_TARGETS, ANNUAL_OFFICE_MATRIX),
     "quarterly_form_html": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
     "quarterly_form_docx": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
     "annual_form_html": (FORM_TARGETS, FORM_MATRIX),

@@ -226,6 +226,7 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "appeal_opinion": (APPEALS, _fixed(given_by="考核委员会", text="维持"), APPEAL_HANDLE),
     "appeal_decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"), APPEAL_HANDLE),
     "annual_decide": (YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
+    "annual_confirm_all": (YEARS, _fixed(person="P-staff"), ANNUAL),
     "annual_refusal": (YEARS, _fixed(person="P-staff", refused="on", note="拒不参加"), ANNUAL),
     "annual_settings": (YEARS, _annual_settings, ANNUAL),
     "annual_announce": (YEARS, _fixed(start="2026-01-05"), ANNUAL),
