@@ -139,6 +139,10 @@ REPORTS_HOME = {p: "200" if p in REPORTERS else "404" for p in PERSONAS}
 # Quota planning: the office plans, the principal looks; the others who see reports get 403.
 QUOTA_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "leader",
                                                   "other_leader", "org_department"], "403 404")}
+# 催办 on the progress page: the office, the principal and the leaders in charge; the others who
+# see the progress (chiefs, the organization department) get 403.
+REMIND_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "org_department"],
+                                                  "403 404")}
 DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
 # A person's grades over the quarters: like people, but never for the organization
 # department (aggregates only) nor the technical administrators.
@@ -192,6 +196,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "reports_results_export": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_results_chart": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_quota": (ORGAN_TARGETS, QUOTA_MATRIX),
+    "reports_remind": (PERIOD_TARGETS, REMIND_MATRIX),
     "reports_department": ([""], DEPARTMENT_ONLY),
     "reports_department_export": ([""], DEPARTMENT_ONLY),
     "reports_department_chart": ([""], DEPARTMENT_ONLY),

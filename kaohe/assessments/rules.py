@@ -283,3 +283,17 @@ def grade_determined(leave_days: int, quarter_days: int) -> bool:
     """Sick and personal leave over half the quarter's working days: the person takes part,
     but no grade is determined (§十(三))."""
     return leave_days * 2 <= quarter_days
+
+
+# --- whose step it is (the 催办 of the progress page) -------------------------------------------
+
+PERSON, REVIEWER, APPROVER = "person", "reviewer", "approver"
+# §七(三): the person writes and later confirms; the supervising leader reviews and gives the
+# feedback; the approver approves. A confirmed assessment waits on nobody.
+WAITING_ON = {"draft": PERSON, "returned": PERSON, "submitted": REVIEWER, "sent_back": REVIEWER,
+              "proposed": APPROVER, "approved": REVIEWER, "feedback": PERSON}
+
+
+def waiting_on(state: str) -> str:
+    """Who must act next on an assessment in `state`: PERSON, REVIEWER, APPROVER or ""."""
+    return WAITING_ON.get(state, "")

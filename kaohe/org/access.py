@@ -311,6 +311,13 @@ def may_plan_quota(actor: Actor, organ: Organ) -> bool:
     return organ.id in actor.office_organ_ids
 
 
+def may_remind(actor: Actor, organ: Organ) -> bool:
+    """The 催办 of the progress page: the office and the principal for the whole organ, a
+    leader in charge for the sections they oversee (their report scope)."""
+    return organ.id in actor.whole_organ_ids or (
+        bool(actor.overseen_ids) and organ.id == actor.member_organ_id)
+
+
 def may_see_person_report(actor: Actor, person: Person) -> bool:
     """A person's grades over the quarters: the person, and whoever sees the person's
     section in the reports (the organization department sees aggregates only)."""
