@@ -35,3 +35,37 @@ def test_the_print_button_opens_the_print_dialog(page: Any, world: World) -> Non
     page.get_by_role("button", name="打印 / 另存为 PDF").click()
     page.wait_for_function("window.printed === 1")
     assert violations == []
+
+
+def test_a_staff_member_finds_their_result_after_closing(page: Any, world: World) -> None:
+    run_year(world, {"staff": ["好", "较好", "一般", "好"]})
+    log_in(page, "staff")
+    latest = page.get_by_test_id("latest-result")
+    assert "2024 年第 4 季度" in latest.inner_text() and "好" in latest.inner_text()
+    page.get_by_role("navigation").get_by_role("link", name="我的考核结果").click()
+    results = page.get_by_test_id("results")
+    assert results.locator(f'tr[data-period="{YEAR}-3"] [data-testid="result-grade"]'
+                           ).inner_text() == "一般"
+    assert results.locator(f'tr[data-period="{YEAR}-1"] [data-testid="result-grade"]'
+                           ).inner_text() == "好"
+    # The quarters page shows the staff member their own assessment, no review screens.
+    page.get_by_role("navigation").get_by_role("link", name="考核季度").click()
+    assert page.get_by_role("link", name="审核评鉴").count() == 0
+    assert page.get_by_test_id("own-assessment").count() == 5
+
+
+def test_the_office_confirms_the_years_recommendations_at_once(page: Any, world: World) -> None:
+    run_year(world, {"staff": ["好"] * 4, "colleague": ["一般", "较差", "一般", "较好"]})
+    log_in(page, "office", f"/annual/organ/{YEAR}/")
+    assert "四个季度均已结束" in page.get_by_test_id("year-progress").inner_text()
+    page.get_by_test_id("confirm-all").click()
+    listed = page.get_by_test_id("confirm-list").locator("tbody tr")
+    assert listed.count() == 5
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认这 5 人的年度等次").click()
+    assert "已确认 5 人的年度等次" in page.locator("main .message").first.inner_text()
+    staff_row = page.locator('tr[data-person="P-staff"]')
+    assert "优秀" in staff_row.locator("td").nth(-1).inner_text()
+    colleague_row = page.locator('tr[data-person="P-colleague"]')
+    assert colleague_row.get_by_role("button", name="确认").count() == 1  # still to decide
+    assert page.get_by_test_id("confirm-all").count() == 0
