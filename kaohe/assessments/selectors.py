@@ -223,22 +223,22 @@ class Todo:
     notifications: list[Notification] = field(default_factory=list)
 
 
-def _queue_counts(actor: Actor, open_: QuerySet[Assessment]) -> list[tuple[int, str, int]]:
-    """(quarter, what waits, how many) for the reviewer and the approver, in one query."""
+def _queue_counts(actor: Actor,
+                  open_: QuerySet[Assessment]) -> list[tuple[int, str, int, str]]:
+    """(quarter, what waits, how many, the page where it is done) for the reviewer and the
+    approver, in one query."""
     review, approve = access.reviewable(actor), access.approvable(actor)
-    waiting = [(str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW)),
-               (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve"))),
-               (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")))]
+    waiting = [
+        (str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW), "review_screen"),
+        (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve")),
+         "approval_screen"),
+        (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")),
+         "review_screen")]
     rows = (open_.filter(review | approve).values("period_id").order_by()
-            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when) in
+            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when, _p) in
                          enumerate(waiting)}))
-    return [(row["period_id"], label, row[f"n{i}"])
-            for row in rows for i, (label, _w) in enumerate(waiting) if row[f"n{i}"]]
-
-
-def _queue_page(label: str, period_id: int) -> str:
-    approving = label == str(_("待审定"))
-    return reverse("approval_screen" if approving else "review_screen", args=[period_id])
+    return [(row["period_id"], label, row[f"n{i}"], page)
+            for row in rows for i, (label, _w, page) in enumerate(waiting) if row[f"n{i}"]]
 
 
 def todo(actor: Actor) -> Todo:
@@ -248,9 +248,9 @@ def todo(actor: Actor) -> Todo:
     open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
     mine = list(open_.filter(person=actor.person).select_related("period"))
     counted = _queue_counts(actor, open_)
-    periods = Period.objects.in_bulk({period_id for period_id, _label, _n in counted})
-    queues = [(periods[pk], label, n, today > periods[pk].last_day, _queue_page(label, pk))
-              for pk, label, n in counted]
+    periods = Period.objects.in_bulk({period_id for period_id, _label, _n, _p in counted})
+    queues = [(periods[pk], label, n, today > periods[pk].last_day, reverse(page, args=[pk]))
+              for pk, label, n, page in counted]
     return Todo(
         notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
         mine=mine,
