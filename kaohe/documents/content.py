@@ -14,12 +14,12 @@ from kaohe.annual.selectors import Overview, Row
 from kaohe.assessments.models import DECIDED, Assessment, Leave, LeaveKind, Transition
 from kaohe.assessments.selectors import leave_working_days
 from kaohe.org.models import Person
+from kaohe.plans import labels
 from kaohe.plans.models import Period
 from kaohe.records.models import Entry
 from kaohe.workdays.calendar import CalendarNotCovered
 
 BLANK_DATE = "    年    月    日"
-QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _post(person: Person) -> str:
 
 
 def quarter_name(period: Period) -> str:
-    return _("%(year)d 年第%(q)s季度") % {"year": period.year, "q": QUARTER_NAMES[period.quarter]}
+    return labels.quarter_label(period.year, period.quarter)
 
 
 # --- 公务员平时考核登记表 ----------------------------------------------------------------------
@@ -157,7 +157,8 @@ def quarterly_form(assessment: Assessment, *, leaves: list[Leave] | None = None,
 
 def annual_summary_draft(row: Row) -> str:
     """Until the person writes the year's summary: the four quarterly summaries, in order."""
-    return "\n".join(_("第%(q)s季度：%(text)s") % {"q": QUARTER_NAMES[q], "text": a.summary}
+    return "\n".join(_("%(quarter)s：%(text)s") % {"quarter": labels.quarter_name(q),
+                                                   "text": a.summary}
                      for q, a in sorted(row.assessments.items()) if a.summary.strip())
 
 
@@ -224,6 +225,6 @@ def record_book(person: Person, year: int) -> OfficialForm:
             [Field(_("职务职级"), _post(person))],
         ],
         table_columns=[_("季度"), _("日期"), _("类别"), _("内容")],
-        table_rows=[[QUARTER_NAMES[(e.day.month + 2) // 3], e.day.isoformat(),
+        table_rows=[[str(labels.NUMERALS[(e.day.month + 2) // 3]), e.day.isoformat(),
                      str(e.get_kind_display()), e.text] for e in entries],
     )

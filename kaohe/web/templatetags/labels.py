@@ -1,0 +1,26 @@
+"""Labels of the plan's values for templates, in the reader's language: a quarter's number and
+a grade stored by its value (the API's Chinese word, e.g. 好 or 优秀)."""
+
+from __future__ import annotations
+
+from django import template
+
+from kaohe.annual.models import AnnualGrade
+from kaohe.plans import labels
+from kaohe.plans.models import Grade
+
+register = template.Library()
+LABELS = {**dict(Grade.choices), **dict(AnnualGrade.choices)}
+
+
+@register.filter
+def quarter_name(quarter: int) -> str:
+    """3 → 第三季度 / Q3."""
+    return labels.quarter_name(int(quarter))
+
+
+@register.filter
+def grade_label(value: str) -> str:
+    """好 → 好 / Good, 优秀 → 优秀 / Excellent; anything else (no grade yet) unchanged."""
+    label = LABELS.get(str(value))
+    return str(label) if label is not None else value
