@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from kaohe.appeals import selectors, services
 from kaohe.appeals.models import Appeal, AppealState, Channel, Opinion
@@ -353,3 +354,17 @@ def test_after_closing_an_appeal_in_its_window_is_the_only_correction(
     with pytest.raises(Refused) as stopped:
         assessment_services.result_acknowledge(assessment=colleague, by=world.users["colleague"])
     assert stopped.value.code == "period_closed"
+
+
+def test_the_office_reads_a_new_appeal_in_its_language(world: World, today: Today) -> None:
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 9, 30))
+    file(staff)
+    notice = Notification.objects.get(user=world.users["office"])
+    with translation.override("en"):
+        shown = notice.shown
+    assert "2025 Q3" in shown and "Staff" in shown and "年" not in shown
+    with translation.override("zh-hans"):
+        assert notice.shown == notice.text
+    assert "2025 年第三季度" in notice.text
