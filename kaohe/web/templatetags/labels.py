@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from django import template
 
-from kaohe.annual.models import AnnualGrade
+from kaohe.annual import labels as grades
 from kaohe.plans import labels
-from kaohe.plans.models import Grade
 
 register = template.Library()
-LABELS = {**dict(Grade.choices), **dict(AnnualGrade.choices)}
 
 
 @register.filter
@@ -22,5 +20,4 @@ def quarter_name(quarter: int) -> str:
 @register.filter
 def grade_label(value: str) -> str:
     """好 → 好 / Good, 优秀 → 优秀 / Excellent; anything else (no grade yet) unchanged."""
-    label = LABELS.get(str(value))
-    return str(label) if label is not None else value
+    return grades.grade_label(value)
