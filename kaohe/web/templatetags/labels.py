@@ -17,6 +17,12 @@ def quarter_name(quarter: int) -> str:
     return labels.quarter_name(int(quarter))
 
 
+@register.simple_tag
+def quarter_label(year: int, quarter: int) -> str:
+    """2026, 4 → 2026 年第四季度 / 2026 Q4."""
+    return labels.quarter_label(int(year), int(quarter))
+
+
 @register.filter
 def grade_label(value: str) -> str:
     """好 → 好 / Good, 优秀 → 优秀 / Excellent; anything else (no grade yet) unchanged."""
