@@ -81,6 +81,14 @@ ASSESSMENT_MATRIX = {
     "auditadmin":     "404 404 404 404 404",
 }
 PERIOD_MATRIX = {**ORGAN_MATRIX, "sysadmin": "404 404"}
+# The confirmation pages before publishing and closing: the organ's office; others who see
+# the quarter get 403 (as the POST itself), those who do not see it 404.
+OFFICE_PERIOD_PAGE = {**dict.fromkeys(MEMBERS, "403 404"), "office": "200 404",
+                      "outsider": "404 403", "sysadmin": "404 404",
+                      "secadmin": "404 404", "auditadmin": "404 404"}
+# The shared world's quarter is not published: its export is a 404 to everyone (the export
+# of a published list is tested in tests/assessments/test_publication.py).
+UNPUBLISHED = dict.fromkeys(PERSONAS, "404 404")
 # Appeals: one's own, and the office's organ's (it handles them); nobody else, not even those
 # who see the assessment (decision 0005).
 APPEAL_TARGETS = ["appeal:staff", "appeal:chief", "appeal:other_staff", "appeal:outsider"]
@@ -155,6 +163,9 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "approval_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
     "quota_counter": (PERIOD_TARGETS, PERIOD_MATRIX),
     "published": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "published_xlsx": (PERIOD_TARGETS, UNPUBLISHED),
+    "period_publish_confirm": (PERIOD_TARGETS, OFFICE_PERIOD_PAGE),
+    "period_close_confirm": (PERIOD_TARGETS, OFFICE_PERIOD_PAGE),
     "liaison_inbox": ([""], SIGNED_IN_ANY),
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),

@@ -224,9 +224,12 @@ def period_publish(request: ActorRequest, period_id: Id) -> PeriodOut:
 
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)
-def period_close(request: ActorRequest, period_id: Id) -> PeriodOut:
+def period_close(request: ActorRequest, period_id: Id, override_reason: str = "") -> PeriodOut:
+    """Refused (409 `appeals_open`) while an appeal window is open or an appeal undecided,
+    unless `override_reason` says why the office closes now (decision 0014)."""
     period = selectors.period_detail(request.actor, period_id)
-    return PeriodOut.of(services.period_close(period=period, by=request.user))
+    return PeriodOut.of(services.period_close(period=period, by=request.user,
+                                              override_reason=override_reason))
 
 
 @router.get("/periods/{period_id}/published", response=PublishedOut)

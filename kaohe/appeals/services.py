@@ -200,6 +200,9 @@ def _change_grade(assessment: Assessment, appeal: Appeal, *, by: User, grade: st
         to_state=assessment.state, by=by, reason=reason,
         previous={"grade": previous}, values={"grade": grade, "appeal": appeal.pk})
     assessments.create_follow_ups(assessment)
+    # A published 好 list is never edited silently: the change is a dated correction.
+    assessments.publication_correct(assessment=assessment, previous_grade=previous, by=by,
+                                    reason=reason, appeal_id=appeal.pk)
 
 
 def _tell_person(appeal: Appeal) -> None:

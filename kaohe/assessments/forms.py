@@ -29,6 +29,16 @@ class ReasonForm(forms.Form):
                              max_length=limits.REASON, required=False, widget=TEXT)
 
 
+class CloseOverrideForm(forms.Form):
+    """Closing while appeals may still come or wait (decision 0014). The browser asks for the
+    reason (`required` on the field shown); the form itself does not, as a plain close sends
+    none: the service refuses an empty reason when one is needed, citing §十(二)."""
+
+    override_reason = forms.CharField(
+        label=_("提前结束的理由"), max_length=limits.REASON, required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}))
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(label=_("征求意见事项"),
                                max_length=limits.REASON, required=False)

@@ -275,3 +275,69 @@ quarter has shares, an approval of 好 beyond its section's share is refused."""
 
     def __str__(self) -> str:
         return f"{self.section} {self.period}: {self.places}"
+
+
+class Publication(models.Model):
+    """The 好 list of a quarter as the office published it inside the organ (§八(一)): who,
+    when and the names, kept as published. Later changes are Corrections, never edits."""
+
+    period = models.OneToOneField(Period, on_delete=models.PROTECT, related_name="publication")
+    published_at = models.DateTimeField(_("公布时间"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("公布人"))
+    # [{"assessment", "person", "personnel_no", "section", "grade"}], in the order shown.
+    names = models.JSONField(_("公布名单"), default=list)
+
+    class Meta:
+        verbose_name = _("“好”等次名单公布")
+        verbose_name_plural = _("“好”等次名单公布")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.published_at:%Y-%m-%d}"
+
+
+class Correction(models.Model):
+    """A dated correction of a published 好 list: an appeal changed a grade to or from 好
+    after publication (decision 0014)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT,
+                                    related_name="corrections")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
+    # The appeal's id: the appeals app sits above this one, so no foreign key to it.
+    appeal_id = models.PositiveIntegerField(_("申诉"), null=True, blank=True)
+    at = models.DateTimeField(_("更正时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("更正人"))
+    added = models.JSONField(_("增加"), default=list, blank=True)
+    removed = models.JSONField(_("删除"), default=list, blank=True)
+    previous_grade = models.CharField(_("原等次"), max_length=4, choices=Grade.choices)
+    new_grade = models.CharField(_("新等次"), max_length=4, choices=Grade.choices)
+    reason = models.TextField(_("理由"))
+
+    class Meta:
+        verbose_name = _("“好”等次名单更正")
+        verbose_name_plural = _("“好”等次名单更正")
+        ordering = ["publication", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication} {self.at:%Y-%m-%d}"
+
+
+class ClosingOverride(models.Model):
+    """The office closed a quarter while appeals could still come or were undecided (§十(二),
+    decision 0014): its written reason and what was still open."""
+
+    period = models.OneToOneField(Period, on_delete=models.PROTECT,
+                                  related_name="closing_override")
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("操作人"))
+    reason = models.TextField(_("理由"))
+    still_open = models.JSONField(_("尚未结束的申诉事项"), default=list)
+
+    class Meta:
+        verbose_name = _("提前结束季度")
+        verbose_name_plural = _("提前结束季度")
+
+    def __str__(self) -> str:
+        return str(self.period)

@@ -4,13 +4,18 @@ kaohe.assessments.rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaohe.assessments import rules, selectors
 from kaohe.assessments.forms import (
     AcknowledgeForm,
     ApprovalForm,
     BatchApprovalForm,
+    CloseOverrideForm,
     FeedbackForm,
     LeaveForm,
     OpenPeriodForm,
@@ -136,9 +141,70 @@ def periods_context(actor: Actor) -> dict[str, Any]:
     return {
         "periods": [(p, [(State(s).label, counts.get(p.pk, {}).get(s, 0)) for s in State.values],
                      sum(counts.get(p.pk, {}).values()),
-                     selectors.unfinished(p) if may_run and not p.is_closed else [])
+                     closing(p) if may_run and not p.is_closed else None)
                     for p in periods],
         "may_run": may_run,
         "open_form": OpenPeriodForm(),
         "leave_form": LeaveForm(),
     }
+
+
+@dataclass
+class Closing:
+    """What stands between a quarter and its closing, as the office sees it before pressing
+    the button: work nothing overrides, and appeals only a written reason overrides."""
+
+    work: list[str]
+    appeals: list[str]
+
+    @property
+    def items(self) -> list[str]:
+        return self.work + self.appeals
+
+    @property
+    def possible(self) -> bool:
+        return not self.items
+
+    @property
+    def needs_reason(self) -> bool:
+        return not self.work and bool(self.appeals)
+
+
+def closing(period: Period) -> Closing:
+    return Closing(selectors.work_unfinished(period), selectors.appeals_open(period))
+
+
+def publish_confirm_context(period: Period) -> dict[str, Any]:
+    """What publishing will do: the names that will be made public, and whether it can."""
+    return {"period": period, "names": selectors.good_entries(period),
+            "pending": selectors.not_yet_decided(period),
+            "published": selectors.published_list(period)}
+
+
+def close_confirm_context(period: Period) -> dict[str, Any]:
+    return {"period": period, "closing": closing(period), "override_form": CloseOverrideForm()}
+
+
+def published_context(period: Period) -> dict[str, Any]:
+    return {"period": period, "published": selectors.published_list(period)}
+
+
+def published_tables(period: Period, found: selectors.PublishedList
+                     ) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The 好 list as it stands, as first published, and its corrections: sheets of .xlsx."""
+    def names(entries: list[dict[str, Any]]) -> list[list[Any]]:
+        return [[i, e["person"], e["personnel_no"], e["section"], e["grade"]]
+                for i, e in enumerate(entries, start=1)]
+    header = [str(_("序号")), str(_("姓名")), str(_("人员编号")), str(_("科室")), str(_("等次"))]
+    as_published = found.publication.names if found.publication else found.current
+    corrections = [[timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"),
+                    "、".join(e["person"] for e in c.added),
+                    "、".join(e["person"] for e in c.removed),
+                    c.reason, c.by.first_name or c.by.username]
+                   for c in found.corrections]
+    return [
+        (str(_("当前名单")), header, names(found.current)),
+        (str(_("公布时名单")), header, names(as_published)),
+        (str(_("更正记录")), [str(_("更正时间")), str(_("增加")), str(_("删除")),
+                            str(_("理由")), str(_("更正人"))], corrections),
+    ]

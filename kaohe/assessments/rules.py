@@ -339,3 +339,32 @@ def grade_determined(leave_days: int, quarter_days: int) -> bool:
     """Sick and personal leave over half the quarter's working days: the person takes part,
     but no grade is determined (§十(三))."""
     return leave_days * 2 <= quarter_days
+
+
+# --- the published 好 list (§八(一), decision 0014) ----------------------------------------------
+
+Entry = dict[str, object]
+
+
+def corrected_list(published: list[Entry], corrections: list[tuple[list[Entry], list[Entry]]]
+                   ) -> list[Entry]:
+    """The list as published with each (added, removed) correction applied in order, ordered
+    by section and personnel number like the published list."""
+    current = {entry["assessment"]: entry for entry in published}
+    for added, removed in corrections:
+        for entry in removed:
+            current.pop(entry["assessment"], None)
+        for entry in added:
+            current[entry["assessment"]] = entry
+    return sorted(current.values(),
+                  key=lambda e: (str(e.get("section_code", "")), str(e["personnel_no"])))
+
+
+def list_change(previous_grade: str, new_grade: str) -> str:
+    """How a change of grade after publication changes the 好 list: "added", "removed" or
+    "" (not to or from 好)."""
+    if previous_grade != Grade.GOOD and new_grade == Grade.GOOD:
+        return "added"
+    if previous_grade == Grade.GOOD and new_grade != Grade.GOOD:
+        return "removed"
+    return ""

@@ -21,10 +21,12 @@ from kaohe.assessments.models import (
     UNDER_REVIEW,
     Assessment,
     AssessmentQuerySet,
+    Correction,
     FollowUp,
     Leave,
     LiaisonRequest,
     Notification,
+    Publication,
     State,
     Transition,
 )
@@ -32,7 +34,7 @@ from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Category, Person, Section
 from kaohe.plans.models import Grade, Period, PeriodState
-from kaohe.workdays.calendar import add_working_days, working_days
+from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
 
@@ -234,32 +236,128 @@ def leave_working_days(leaves: list[Leave], first: datetime.date, last: datetime
                rules.merged_spans([(lv.start, lv.end) for lv in leaves], first, last))
 
 
+def today() -> datetime.date:
+    """The day the appeal windows are measured against when closing (tests move it)."""
+    return timezone.localdate()
+
+
 def unfinished(period: Period) -> list[str]:
-    """What still stands between the quarter and its closing, one line each."""
+    """What still stands between the quarter and its closing, one line each: the office's
+    own work first, then the appeals that may still come or wait for a decision."""
+    return work_unfinished(period) + appeals_open(period)
+
+
+def work_unfinished(period: Period) -> list[str]:
+    """Results not yet told, and the 好 list not yet published: nothing overrides these."""
     problems = [
         _("%(name)s：%(state)s") % {"name": a.person.name, "state": State(a.state).label}
         for a in period.assessments.exclude(state__in=FINISHED).select_related("person")
-    ]
-    # An appeal still open would otherwise be decided after the quarter's results are final
-    # (decision 0005): it is finished first. Undecided is "no decision time yet", which every
-    # decision sets (kaohe.appeals.services), so this app need not know the appeal's states.
-    problems += [
-        _("%(name)s：申诉待处理") % {"name": name}
-        for name in period.assessments.filter(appeal__isnull=False,
-                                              appeal__decided_at__isnull=True)
-        .order_by("person__personnel_no").values_list("person__name", flat=True)
     ]
     if period.published_at is None:
         problems.append(str(_("“好”等次人员名单尚未公布")))
     return problems
 
 
-def published_good(period: Period) -> QuerySet[Assessment]:
-    """The 好 list of a quarter, once the office has published it (§八(一))."""
+def appeals_open(period: Period) -> list[str]:
+    """Who may still appeal (§十(二): 5 working days after the feedback day, no appeal yet)
+    and whose appeal is undecided: the quarter's results are not final until these end
+    (decision 0005), unless the office closes early with a written reason (decision 0014)."""
+    # Undecided is "no decision time yet", which every decision sets (kaohe.appeals.services),
+    # so this app need not know the appeal's states.
+    undecided = [
+        _("%(name)s：申诉待处理") % {"name": name}
+        for name in period.assessments.filter(appeal__isnull=False,
+                                              appeal__decided_at__isnull=True)
+        .order_by("person__personnel_no").values_list("person__name", flat=True)
+    ]
+    try:
+        windows = [_("%(name)s：申诉期未满（至 %(deadline)s）") % {
+            "name": a.person.name, "deadline": deadline.isoformat()}
+            for a, deadline in open_appeal_windows(period)]
+    except CalendarNotCovered as missing:
+        windows = [str(missing)]
+    return undecided + windows
+
+
+def open_appeal_windows(period: Period) -> list[tuple[Assessment, datetime.date]]:
+    """(assessment, last day to appeal) of those told their result who may still appeal
+    today and have not. One calendar lookup per distinct feedback day."""
+    day = today()
+    told = (period.assessments.filter(state__in=FINISHED, appeal__isnull=True,
+                                      feedback_given_on__isnull=False,
+                                      feedback_given_on__gte=day - WINDOW_HORIZON)
+            .select_related("person").order_by("feedback_given_on", "person__personnel_no"))
+    deadlines: dict[datetime.date, datetime.date] = {}
+    found = []
+    for a in told:
+        feedback = a.feedback_given_on
+        assert feedback is not None  # filtered above
+        if feedback not in deadlines:
+            deadlines[feedback] = add_working_days(feedback, rules.APPEAL_WORKING_DAYS)
+        if day <= deadlines[feedback]:
+            found.append((a, deadlines[feedback]))
+    return found
+
+
+# No 5 working days after a feedback day span more than this many calendar days on the
+# official calendar (the longest holiday, Spring Festival, with its weekends: about 16).
+WINDOW_HORIZON = datetime.timedelta(days=31)
+
+
+def not_yet_decided(period: Period) -> int:
+    """How many of the quarter's grades are not yet approved: the list waits for them."""
+    return period.assessments.exclude(state__in=DECIDED).count()
+
+
+def good_entries(period: Period) -> list[dict[str, object]]:
+    """The quarter's 好 list as it stands, as plain values to keep in a publication."""
+    return [list_entry(a) for a in period.assessments.filter(state__in=DECIDED,
+                                                              grade=Grade.GOOD)
+            .select_related("person", "section").order_by("section__code",
+                                                         "person__personnel_no")]
+
+
+def list_entry(assessment: Assessment) -> dict[str, object]:
+    return {"assessment": assessment.pk, "person": assessment.person.name,
+            "personnel_no": assessment.person.personnel_no,
+            "section": assessment.section.name, "section_code": assessment.section.code,
+            "grade": assessment.grade}
+
+
+@dataclass
+class PublishedList:
+    """A published 好 list (§八(一)): as published, each dated correction, and the list as
+    it stands after them. `publication` is None for a quarter published before the list was
+    kept; its current list is then read from the grades."""
+
+    publication: Publication | None
+    corrections: list[Correction]
+    current: list[dict[str, object]]
+
+
+def published_list(period: Period) -> PublishedList | None:
+    """The quarter's published 好 list, or None before publication."""
     if period.published_at is None:
+        return None
+    publication = (Publication.objects.filter(period=period).select_related("published_by")
+                   .first())
+    if publication is None:
+        return PublishedList(None, [], good_entries(period))
+    corrections = list(publication.corrections.select_related("by").order_by("at", "id"))
+    return PublishedList(publication, corrections,
+                         rules.corrected_list(publication.names,
+                                              [(c.added, c.removed) for c in corrections]))
+
+
+def published_good(period: Period) -> QuerySet[Assessment]:
+    """The 好 list of a quarter as published and corrected, once the office has published it
+    (§八(一))."""
+    found = published_list(period)
+    if found is None:
         return Assessment.objects.none()
-    return (period.assessments.filter(state__in=DECIDED, grade=Grade.GOOD)
-            .select_related("person", "section").order_by("section__code", "person__personnel_no"))
+    ids = [entry["assessment"] for entry in found.current]
+    return (period.assessments.filter(pk__in=ids).select_related("person", "section")
+            .order_by("section__code", "person__personnel_no"))
 
 
 def to_review(actor: Actor, period: Period) -> QuerySet[Assessment]:

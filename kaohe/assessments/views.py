@@ -3,26 +3,32 @@ scope), every change through one service; a refusal is shown with its rule, noth
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from kaohe import spreadsheets
 from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
+from kaohe.audit import chain as audit
 from kaohe.lib.actions import attempt, form_errors, submit
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
+from kaohe.plans.models import Period
 from kaohe.plans.services import task_assign
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _back(request: ActorRequest, default: str) -> HttpResponseRedirect:
@@ -162,8 +168,25 @@ def approve_batch(request: ActorRequest, period_id: int) -> HttpResponse:
 @login_required
 def published(request: ActorRequest, period_id: int) -> HttpResponse:
     period = selectors.period_detail(request.actor, period_id)
-    return render(request, "assessments/published.html",
-                  {"period": period, "good": selectors.published_good(period)})
+    return render(request, "assessments/published.html", pages.published_context(period))
+
+
+@login_required
+def published_xlsx(request: ActorRequest, period_id: int) -> HttpResponse:
+    """The published 好 list, its corrections and the list as it stands, as .xlsx."""
+    period = selectors.period_detail(request.actor, period_id)
+    found = selectors.published_list(period)
+    if found is None:
+        raise Http404
+    out = io.BytesIO()
+    spreadsheets.workbook(pages.published_tables(period, found), out)
+    name = _("%(organ)s-%(year)d年第%(quarter)d季度“好”等次人员名单.xlsx") % {
+        "organ": period.organ.name, "year": period.year, "quarter": period.quarter}
+    # Every file that leaves the system is on the audit record (MLPS 2.0 安全审计).
+    audit.record("export", obj=period, object_type="assessments.published", object_repr=name)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
 
 
 @login_required
@@ -187,19 +210,49 @@ def period_open(request: ActorRequest) -> HttpResponse:
     return redirect("periods")
 
 
-def _period_action(change: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
-    @login_required
-    @require_POST
-    def view(request: ActorRequest, period_id: int) -> HttpResponse:
-        period = selectors.period_detail(request.actor, period_id)
-        if attempt(request, change, period=period):
-            messages.success(request, done)
+def _office_period(request: ActorRequest, period_id: int) -> Period:
+    """A quarter the office runs: 404 outside what the user sees, 403 for anyone else."""
+    period = selectors.period_detail(request.actor, period_id)
+    if not access.may_run_periods(request.actor, period.organ):
+        raise PermissionDenied
+    return period
+
+
+@login_required
+def publish_confirm(request: ActorRequest, period_id: int) -> HttpResponse:
+    """Publishing cannot be undone: the page says how many names will be made public."""
+    period = _office_period(request, period_id)
+    return render(request, "assessments/publish_confirm.html",
+                  pages.publish_confirm_context(period))
+
+
+@login_required
+def close_confirm(request: ActorRequest, period_id: int) -> HttpResponse:
+    """Closing freezes the quarter: the page says what, and what still stands in the way."""
+    period = _office_period(request, period_id)
+    return render(request, "assessments/close_confirm.html",
+                  pages.close_confirm_context(period))
+
+
+@login_required
+@require_POST
+def period_publish(request: ActorRequest, period_id: int) -> HttpResponse:
+    period = selectors.period_detail(request.actor, period_id)
+    if attempt(request, services.period_publish, period=period):
+        messages.success(request, _("已在机关内公布“好”等次人员名单。"))
+        return redirect("published", period_id=period.pk)
+    return redirect("periods")
+
+
+@login_required
+@require_POST
+def period_close(request: ActorRequest, period_id: int) -> HttpResponse:
+    """Closes; the override reason, when given, is for the appeals still open (0014)."""
+    period = selectors.period_detail(request.actor, period_id)
+    form = forms.CloseOverrideForm(request.POST)
+    if submit(request, form, services.period_close, _("本季度考核已结束。"), period=period):
         return redirect("periods")
-    return view
-
-
-period_publish = _period_action(services.period_publish, "已在机关内公布“好”等次人员名单。")
-period_close = _period_action(services.period_close, "本季度考核已结束。")
+    return redirect("period_close_confirm", period_id=period.pk)
 
 
 @login_required

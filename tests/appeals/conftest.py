@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from kaohe.appeals import selectors
+from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments.models import Assessment
 from kaohe.plans.models import Grade
 from tests.assessments.test_services import (
@@ -39,4 +40,6 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Today:
     """Set the day the services take as today (online filing, decisions, the page's form)."""
     def move(day: datetime.date) -> None:
         monkeypatch.setattr(selectors, "today", lambda: day)
+        # Closing a quarter measures the appeal windows against the same day.
+        monkeypatch.setattr(assessment_selectors, "today", lambda: day)
     return move

@@ -328,10 +328,11 @@ def test_a_pending_appeal_blocks_closing(world: World, today: Today) -> None:
     appeal = file(fresh(world.assessments["staff"]))
     with pytest.raises(Refused) as refusal:
         assessment_services.period_close(period=period, by=world.users["office"])
-    assert refusal.value.code == "unfinished"
+    assert refusal.value.code == "appeals_open" and refusal.value.rule == "§十(二)"
     assert "Staff：申诉待处理" in refusal.value.message
     assert Period.objects.get(pk=period.pk).state == "open"
     decide(world, appeal, AppealState.KEPT)
+    today(d(2025, 10, 17))  # the colleague's window ended on the 16th
     assert assessment_services.period_close(period=period, by=world.users["office"]).is_closed
 
 
@@ -339,7 +340,9 @@ def test_after_closing_an_appeal_in_its_window_is_the_only_correction(
         world: World, today: Today) -> None:
     period = _all_told_and_published(world)
     today(NEXT_WORKING_DAY)
-    assessment_services.period_close(period=period, by=world.users["office"])
+    # The colleague may still appeal: closing now takes the office's written reason.
+    assessment_services.period_close(period=period, by=world.users["office"],
+                                     override_reason="年度考核时间紧，经办公室研究提前结束")
     colleague = fresh(world.assessments["colleague"])
     staff = fresh(world.assessments["staff"])
     # Staff's window ended on the 13th; the colleague's runs to the 16th.

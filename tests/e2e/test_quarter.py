@@ -5,9 +5,9 @@ page pre-fills from it; chiefs review their sections on one screen and the leade
 their chiefs; the leaders approve, the principal approves the chiefs and the 9th 好 is refused
 under the 40 % cap (§八(一)), so that person is approved as 较好 with a reason; each supervising
 leader records the feedback and each person acknowledges it; the office publishes the 好 list
-and closes the quarter. Every change goes through a page, except most record-book entries,
-which are set up directly (three people write theirs on the record-book page); the ORM is
-otherwise only read, for ids and names.
+and closes the quarter, each after a confirmation page. Every change goes through a page,
+except most record-book entries, which are set up directly (three people write theirs on the
+record-book page); the ORM is otherwise only read, for ids and names.
 """
 
 from __future__ import annotations
@@ -265,9 +265,12 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
     page = users("fengx", f"/periods/{period.pk}/published/")
     assert "名单尚未公布" in page.inner_text("main")
     page = users(OFFICE, "/periods/")
-    submit(page, page.get_by_role("button", name="结束本季度"))
-    assert "不能结束本季度" in messages(page) and "尚未公布" in messages(page)
-    submit(page, page.get_by_role("button", name="公布“好”等次名单"))
+    assert "暂不能结束" in page.locator("[data-testid=close-link]").inner_text()
+    page.locator("[data-testid=close-link]").click()
+    assert "不能结束本季度" in page.inner_text("main") and "尚未公布" in page.inner_text("main")
+    page.goto(f"/periods/{period.pk}/publish/confirm/")
+    assert "将在本机关内公布 8 名“好”等次人员" in page.inner_text("main")
+    submit(page, page.get_by_role("button", name="确认公布"))
     assert "已在机关内公布“好”等次人员名单" in messages(page)
     page = users("fengx", f"/periods/{period.pk}/published/")
     listed = page.locator("[data-testid=good-list] tbody tr td:nth-child(2)").all_inner_texts()
@@ -275,10 +278,11 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
     assert set(listed) == {p.name for p in people if p.number in good} - {refused.name}
 
     page = users(OFFICE, "/periods/")
-    submit(page, page.get_by_role("button", name="结束本季度"))
+    page.locator("[data-testid=close-link]", has_text="结束本季度").click()
+    submit(page, page.get_by_role("button", name="确认结束本季度"))
     assert "本季度考核已结束" in messages(page)
     assert "已结束" in page.locator("[data-testid=period]").first.inner_text()
-    assert page.get_by_role("button", name="结束本季度").count() == 0
+    assert page.locator("[data-testid=close-link]").count() == 0
 
     # Closed means frozen: no summary form, nothing left to confirm.
     fengx = by_name["冯雪"]

@@ -12,7 +12,12 @@ from kaohe.assessments.services.follow_ups import (
 )
 from kaohe.assessments.services.leave import leave_record, undetermined_refresh
 from kaohe.assessments.services.places import quota_plan_clear, quota_plan_save
-from kaohe.assessments.services.quarter import period_close, period_open, period_publish
+from kaohe.assessments.services.quarter import (
+    period_close,
+    period_open,
+    period_publish,
+    publication_correct,
+)
 from kaohe.assessments.services.workflow import (
     Proposal,
     assessment_approve,
@@ -47,6 +52,7 @@ __all__ = [
     "period_close",
     "period_open",
     "period_publish",
+    "publication_correct",
     "quota_plan_clear",
     "quota_plan_save",
     "result_acknowledge",

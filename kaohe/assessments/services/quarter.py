@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors
-from kaohe.assessments.models import DECIDED, Assessment
+from kaohe.assessments.models import (
+    Assessment,
+    ClosingOverride,
+    Correction,
+    Publication,
+)
 from kaohe.assessments.services.common import lock_quarter, office_only
 from kaohe.assessments.services.leave import undetermined_refresh
 from kaohe.audit import chain as audit
@@ -100,29 +105,80 @@ def section_during(home_organ_id: int, own_section_id: int | None,
 
 @transaction.atomic
 def period_publish(*, period: Period, by: User) -> Period:
-    """Persons graded 好 are made public inside the organ (§八(一))."""
+    """Persons graded 好 are made public inside the organ (§八(一)). The list is kept as
+    published, with who and when; it is published once, and a later change on appeal is a
+    dated correction (`publication_correct`), never a new list (decision 0014)."""
     period = lock_quarter(period.pk)
     office_only(period.organ, by)
-    pending = period.assessments.exclude(state__in=DECIDED).count()
+    if period.published_at is not None:
+        raise Refused(_("本季度“好”等次人员名单已于 %(day)s 公布；此后因申诉发生的变动以更正"
+                        "记录公布。") % {"day": timezone.localtime(period.published_at)
+                                        .date().isoformat()},
+                      rule=rules.RULE_GOOD, code="already_published")
+    pending = selectors.not_yet_decided(period)
     if pending:
         raise Refused(_("还有 %(count)d 人的等次未审定，不能公布。") % {"count": pending},
                       rule=rules.RULE_GOOD, code="unfinished")
-    period.published_at = timezone.now()
+    now = timezone.now()
+    names = selectors.good_entries(period)
+    Publication.objects.create(period=period, published_at=now, published_by=by, names=names)
+    period.published_at = now
     period.save(update_fields=["published_at"])
+    audit.record("period.publish", obj=period, new={"names": len(names)}, user=by)
     return period
 
 
 @transaction.atomic
-def period_close(*, period: Period, by: User) -> Period:
-    """Nothing in the quarter changes afterwards, except by an appeal (decision 0005)."""
+def publication_correct(*, assessment: Assessment, previous_grade: str, by: User,
+                        reason: str, appeal_id: int | None = None) -> Correction | None:
+    """A change of grade on appeal after the 好 list was published: record the dated
+    correction (who, when, the appeal, the name added or removed, the reason). Called by the
+    appeal decision, which checked who decides and saved the new grade in this transaction.
+    Nothing to record when the change is not to or from 好, or the list is not published."""
+    # The lock publishing takes: the decision is either in the published list or corrects it.
+    # An appeal decision holds it already (taken first, decision 0005).
+    lock_quarter(assessment.period_id)
+    change = rules.list_change(previous_grade, assessment.grade)
+    publication = Publication.objects.filter(period_id=assessment.period_id).first()
+    if not change or publication is None:
+        return None
+    entry = selectors.list_entry(assessment)
+    correction = Correction.objects.create(
+        publication=publication, assessment=assessment, appeal_id=appeal_id,
+        at=timezone.now(), by=by, reason=reason, previous_grade=previous_grade,
+        new_grade=assessment.grade,
+        added=[entry] if change == "added" else [], removed=[entry] if change == "removed" else [])
+    audit.record("publication.correct", obj=publication, reason=reason, user=by,
+                 old={"grade": previous_grade}, new={change: entry, "appeal": appeal_id})
+    return correction
+
+
+@transaction.atomic
+def period_close(*, period: Period, by: User, override_reason: str = "") -> Period:
+    """Nothing in the quarter changes afterwards, except by an appeal (decision 0005). Refused
+    while results are untold or the 好 list unpublished; refused while anyone may still
+    appeal or an appeal is undecided (§十(二)), unless the office writes why it closes now,
+    which is kept and audited (decision 0014)."""
     period = lock_quarter(period.pk)
     office_only(period.organ, by)
-    problems = selectors.unfinished(period)
+    problems = selectors.work_unfinished(period)
     if problems:
         raise Refused(_("还有未完成的工作，不能结束本季度：%(items)s") % {
             "items": "；".join(problems)}, rule="§七", code="unfinished")
+    still_open = selectors.appeals_open(period)
+    reason = limits.text((override_reason or "").strip(), limits.REASON,
+                         label=str(_("提前结束的理由")), rule=rules.RULE_APPEAL)
+    if still_open and not reason:
+        raise Refused(_("申诉期未满或申诉尚未处理，不能结束本季度：%(items)s。"
+                        "确需提前结束的，须写明理由。") % {"items": "；".join(still_open)},
+                      rule=rules.RULE_APPEAL, code="appeals_open")
+    now = timezone.now()
+    if still_open:
+        ClosingOverride.objects.create(period=period, at=now, by=by, reason=reason,
+                                       still_open=still_open)
+        audit.record("period.close_override", obj=period, reason=reason, user=by,
+                     new={"still_open": still_open})
     period.state = PeriodState.CLOSED
-    period.closed_at = timezone.now()
+    period.closed_at = now
     period.save(update_fields=["state", "closed_at"])
     return period
-
