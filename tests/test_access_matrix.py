@@ -89,6 +89,11 @@ OFFICE_PERIOD_PAGE = {**dict.fromkeys(MEMBERS, "403 404"), "office": "200 404",
 # The shared world's quarter is not published: its export is a 404 to everyone (the export
 # of a published list is tested in tests/assessments/test_publication.py).
 UNPUBLISHED = dict.fromkeys(PERSONAS, "404 404")
+# A proposal's live preview: only whoever reviews the person (§七(三)), not even the person.
+REVIEWER_MATRIX = {**{p: "404 404 404 404 404" for p in ASSESSMENT_MATRIX},
+                   "chief":       "200 200 404 404 404",
+                   "other_chief": "404 404 200 404 404",
+                   "leader":      "404 404 404 200 404"}
 # Appeals: one's own, and the office's organ's (it handles them); nobody else, not even those
 # who see the assessment (decision 0005).
 APPEAL_TARGETS = ["appeal:staff", "appeal:chief", "appeal:other_staff", "appeal:outsider"]
@@ -158,6 +163,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "section_detail": (SECTION_TARGETS, SECTION_MATRIX),
     "person_detail": (PERSON_TARGETS, PERSON_MATRIX),
     "assessment_detail": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
+    "proposal_preview": (ASSESSMENT_TARGETS, REVIEWER_MATRIX),
     "periods": ([""], SIGNED_IN_ANY),
     "review_screen": (PERIOD_TARGETS, PERIOD_MATRIX),
     "approval_screen": (PERIOD_TARGETS, PERIOD_MATRIX),

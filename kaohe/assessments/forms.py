@@ -77,6 +77,12 @@ class ProposalForm(forms.Form):
                 max_value=limits.SCORE_MAX, decimal_places=2,
                 help_text=indicator.description,
                 widget=forms.NumberInput(attrs={"step": "1", "class": "score"}))
+        # What the live preview reads (scores, grade, direct) and what it must keep as typed
+        # when it redraws the reason field; marked per form, as a screen has one per person.
+        mark = self.prefix or "proposal"
+        for name in [*(f"score_{i.code}" for i in indicators), "grade", "direct"]:
+            self.fields[name].widget.attrs["data-live"] = mark
+        self.fields["reason"].widget.attrs["data-keep"] = mark
 
     def scores(self) -> dict[str, Any]:
         return {i.code: self.cleaned_data[f"score_{i.code}"] for i in self.indicators}

@@ -136,10 +136,25 @@ def score_problem(code: str, value: Decimal) -> str:
     return ""
 
 
+def suggestion(score: Decimal, *, determined: bool, good: Decimal, fairly_good: Decimal,
+               average: Decimal) -> str:
+    """The grade the score suggests, or "" for someone whose grade is not determined: no
+    grade, so no suggestion either (§十(三))."""
+    if not determined:
+        return ""
+    return suggested_grade(score, good=good, fairly_good=fairly_good, average=average)
+
+
 def reason_needed(proposed: str, suggested: str, *, direct: bool) -> bool:
     """A proposal other than the score's suggestion needs a written reason (§八(二)); a direct
     determination has its own reason (§九(一))."""
     return not direct and proposed != suggested
+
+
+def team_decision_needed(*, chief: bool, by_principal: bool) -> bool:
+    """A section chief's grade is decided by the principal; anyone else approving it (the
+    office registering it) records the leadership team's collective decision (§七(三))."""
+    return chief and not by_principal
 
 
 # --- the 好 cap (§八(一)) ------------------------------------------------------------------------

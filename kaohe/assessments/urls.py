@@ -7,6 +7,7 @@ urlpatterns = [
     path("assessments/<int:pk>/summary/", views.summary, name="assessment_summary"),
     path("assessments/<int:pk>/return/", views.summary_return, name="assessment_return"),
     path("assessments/<int:pk>/propose/", views.propose, name="assessment_propose"),
+    path("assessments/<int:pk>/preview/", views.proposal_preview, name="proposal_preview"),
     path("assessments/<int:pk>/approve/", views.approve, name="assessment_approve"),
     path("assessments/<int:pk>/send-back/", views.send_back, name="assessment_send_back"),
     path("assessments/<int:pk>/feedback/", views.feedback, name="assessment_feedback"),

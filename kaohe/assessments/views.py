@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,7 +22,7 @@ from kaohe import spreadsheets
 from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
 from kaohe.audit import chain as audit
-from kaohe.lib.actions import attempt, form_errors, submit
+from kaohe.lib.actions import attempt, attempt_on, form_errors, submit
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Period
@@ -38,6 +38,44 @@ def _back(request: ActorRequest, default: str) -> HttpResponseRedirect:
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return redirect(target if safe else default)
+
+
+def _screen(request: ActorRequest, assessment: Assessment) -> str:
+    """The quarter screen the form was posted from ("review_screen", "approval_screen"), or
+    "" for the assessment's own page."""
+    try:
+        match = resolve(request.POST.get("next", "").split("#")[0] or "/")
+    except Resolver404:
+        return ""
+    same_quarter = match.kwargs.get("period_id") == assessment.period_id
+    return (match.url_name or "") if same_quarter else ""
+
+
+REFUSED = 422  # a refused or invalid form: the page again, every input as typed
+# The action (kaohe.assessments.rules.available) under which a page shows each form.
+ACTION_OF_FORM = {"summary_form": "summary", "proposal_form": "propose",
+                  "question_form": "liaison", "reason_form": "return",
+                  "approval_form": "approve", "send_back_form": "send_back",
+                  "feedback_form": "feedback", "acknowledge_form": "acknowledge"}
+
+
+def _again(request: ActorRequest, assessment: Assessment, name: str,
+           form: Any) -> HttpResponse:
+    """The page the form came from, with this form as typed and its errors next to it;
+    the other rows and forms of the page as they are."""
+    actor, screen = request.actor, _screen(request, assessment)
+    if ACTION_OF_FORM[name] not in pages.actions_for(actor, assessment):
+        # Refused because the moment passed (another's change, the quarter closed): the page
+        # will not show the form, so the refusal is said above it.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    if screen in ("review_screen", "approval_screen"):
+        period = selectors.period_detail(actor, assessment.period_id)
+        build = pages.review_context if screen == "review_screen" else pages.approval_context
+        return render(request, f"assessments/{screen.removesuffix('_screen')}.html",
+                      build(actor, period, pages.Kept(assessment.pk, form)), status=REFUSED)
+    return render(request, "assessments/detail.html",
+                  pages.detail_context(actor, assessment, **{name: form}), status=REFUSED)
 
 
 # --- one assessment -----------------------------------------------------------------------------
@@ -59,38 +97,62 @@ def _assessment(request: ActorRequest, pk: int) -> Assessment:
 def summary(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = forms.SummaryForm(request.POST)
-    if form.is_valid() and attempt(request, services.summary_save, assessment=assessment,
-                                    text=form.cleaned_data["text"]):
-        if "submit" in request.POST:
-            if attempt(request, services.summary_submit, assessment=assessment):
-                messages.success(request, _("个人小结已提交主管领导。"))
-        else:
-            messages.success(request, _("草稿已保存。"))
+    if not (form.is_valid() and attempt_on(form, request, services.summary_save,
+                                           assessment=assessment,
+                                           text=form.cleaned_data["text"])):
+        return _again(request, assessment, "summary_form", form)
+    if "submit" in request.POST:
+        if attempt(request, services.summary_submit, assessment=assessment):
+            messages.success(request, _("个人小结已提交主管领导。"))
+    else:
+        messages.success(request, _("草稿已保存。"))
     return redirect("assessment_detail", pk=pk)
 
 
-def _form_action(form_class: type[Any], change: Callable[..., Any],
-                 done: Any) -> Callable[..., HttpResponse]:
-    """A POST on one assessment: bind the form, run the service, say what happened."""
+def _form_action(bind: Callable[[ActorRequest, Assessment], Any], name: str,
+                 change: Callable[..., Any], done: Any) -> Callable[..., HttpResponse]:
+    """A POST on one assessment: bind the form, run the service; done, back to the page it
+    came from; refused or invalid, that page again with the form as typed (nothing saved)."""
     @login_required
     @require_POST
     def view(request: ActorRequest, pk: int) -> HttpResponse:
         assessment = _assessment(request, pk)
-        form = form_class(request.POST)
-        submit(request, form, change, f"{assessment.person.name}：{done}", assessment=assessment)
-        return _back(request, reverse("assessment_detail", args=[pk]))
+        form = bind(request, assessment)
+        if form.is_valid() and attempt_on(form, request, change, assessment=assessment,
+                                          **form.cleaned_data):
+            messages.success(request, f"{assessment.person.name}：{done}")
+            return _back(request, reverse("assessment_detail", args=[pk]))
+        return _again(request, assessment, name, form)
     return view
 
 
-summary_return = _form_action(forms.ReasonForm, services.summary_return,
+def _plain(form_class: type[Any], **options: Any) -> Callable[[ActorRequest, Assessment], Any]:
+    return lambda request, _assessment: form_class(request.POST, **options)
+
+
+def _approval(request: ActorRequest, assessment: Assessment) -> Any:
+    # The approval screen's rows carry a prefix each; the assessment's page has one form.
+    on_screen = _screen(request, assessment) == "approval_screen"
+    return pages.approval_form(request.actor, assessment, request.POST,
+                               prefix=f"a{assessment.pk}" if on_screen else None)
+
+
+def _feedback(request: ActorRequest, assessment: Assessment) -> Any:
+    return pages.feedback_form(assessment, request.POST)
+
+
+summary_return = _form_action(_plain(forms.ReasonForm), "reason_form", services.summary_return,
                               _lazy("已退回本人修改。"))
-send_back = _form_action(forms.ReasonForm, services.assessment_send_back,
-                         _lazy("已退回主管领导重新评鉴。"))
-approve = _form_action(forms.ApprovalForm, services.assessment_approve, _lazy("等次已审定。"))
-feedback = _form_action(forms.FeedbackForm, services.feedback_give, _lazy("反馈已记录。"))
-acknowledge = _form_action(forms.AcknowledgeForm, services.result_acknowledge,
-                           _lazy("已确认考核结果。"))
-liaison_ask = _form_action(forms.QuestionForm, services.liaison_ask,
+send_back = _form_action(_plain(forms.ReasonForm, auto_id="send-back-%s"), "send_back_form",
+                         services.assessment_send_back, _lazy("已退回主管领导重新评鉴。"))
+approve = _form_action(_approval, "approval_form", services.assessment_approve,
+                       _lazy("等次已审定。"))
+feedback = _form_action(_feedback, "feedback_form", services.feedback_give,
+                        _lazy("反馈已记录。"))
+acknowledge = _form_action(_plain(forms.AcknowledgeForm), "acknowledge_form",
+                           services.result_acknowledge, _lazy("已确认考核结果。"))
+liaison_ask = _form_action(_plain(forms.QuestionForm, auto_id="%s"), "question_form",
+                           services.liaison_ask,
                            _lazy("已征求纪检联络员意见。"))
 
 
@@ -99,17 +161,27 @@ liaison_ask = _form_action(forms.QuestionForm, services.liaison_ask,
 def propose(request: ActorRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = pages.proposal_form(assessment, pages.indicators(assessment), request.POST)
-    if not form.is_valid():
-        messages.error(request, _("%(name)s：%(errors)s") % {
-            "name": assessment.person.name, "errors": form_errors(form)})
-    else:
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("score_")}
-        proposal = services.Proposal(scores=form.scores(), **data)
-        if attempt(request, services.assessment_propose, assessment=assessment,
-                    proposal=proposal):
-            messages.success(request, _("%(name)s：已提出等次建议。") % {
-                "name": assessment.person.name})
+    if not (form.is_valid() and attempt_on(form, request, services.assessment_propose,
+                                           assessment=assessment,
+                                           proposal=pages.proposal_of(form))):
+        return _again(request, assessment, "proposal_form", form)
+    messages.success(request, _("%(name)s：已提出等次建议。") % {"name": assessment.person.name})
     return _back(request, reverse("assessment_detail", args=[pk]))
+
+
+@login_required
+def proposal_preview(request: ActorRequest, pk: int) -> HttpResponse:
+    """The composite score, suggested grade and reason field of a proposal as it is typed
+    (htmx). Only for whoever may review this assessment: anyone else gets 404, as nothing of
+    a grade in the making is theirs to see."""
+    assessment = _assessment(request, pk)
+    if not selectors.may_act(request.actor, "review", assessment):
+        raise Http404
+    form = pages.proposal_form(assessment, pages.indicators(assessment), request.GET)
+    return render(request, "assessments/_preview.html",
+                  {"a": assessment, "form": pages.with_preview(assessment, form,
+                                                               assessment.period.plan),
+                   "oob": True})
 
 
 # --- screens over a quarter -----------------------------------------------------------------------

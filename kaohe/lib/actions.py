@@ -34,6 +34,27 @@ def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> 
     return True
 
 
+def attempt_on(form: forms.Form, request: HttpRequest, change: Callable[..., Any],
+               **kwargs: Any) -> bool:
+    """Run a service for a form that will be shown again if it is refused: the refusal (with
+    its rule) becomes the form's own error, next to the inputs it keeps as typed; a refusal
+    coded "<field>_required" goes next to that field."""
+    try:
+        change(by=cast("User", request.user), **kwargs)
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    except Refused as refusal:
+        rule = f"（{refusal.rule}）" if refusal.rule else ""
+        field = refusal.code.removesuffix("_required")
+        placed = refusal.code.endswith("_required") and field in form.fields
+        form.add_error(field if placed else None, f"{refusal.message}{rule}")
+        return False
+    except CalendarNotCovered as missing:
+        form.add_error(None, str(missing))
+        return False
+    return True
+
+
 def submit(request: HttpRequest, form: forms.Form, change: Callable[..., Any], done: str,
            **kwargs: Any) -> bool:
     """Run a service with a bound form's values: the form's errors or the service's refusal

@@ -67,9 +67,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def required(text: str, message: str, rule: str) -> str:
+def required(text: str, message: str, rule: str, code: str = "invalid") -> str:
+    """The text, stripped; refused when empty. A code "<field>_required" lets a page show the
+    refusal next to that field (kaohe.lib.actions.attempt_on)."""
     if not text or not text.strip():
-        raise Invalid(message, rule=rule)
+        raise Invalid(message, rule=rule, code=code)
     return text.strip()
 
 

@@ -159,8 +159,9 @@ def assessment_propose(*, assessment: Assessment, by: User, proposal: Proposal) 
     proposal = _proposal_texts(proposal)
     scores = _clean_scores(plan, proposal.scores)
     score = composite(plan, scores)
-    suggested = rules.suggested_grade(score, good=plan.band_good,
-                                      fairly_good=plan.band_fairly_good, average=plan.band_average)
+    suggested = rules.suggestion(score, determined=assessment.grade_determined,
+                                 good=plan.band_good, fairly_good=plan.band_fairly_good,
+                                 average=plan.band_average)
     grade = _proposed_grade(assessment, proposal, suggested)
     previous = snapshot(assessment, PROPOSAL_FIELDS)
     assessment.scores = {code: str(value) for code, value in scores.items()}
@@ -194,12 +195,14 @@ def _proposed_grade(assessment: Assessment, proposal: Proposal, suggested: str) 
     if proposal.direct:
         if proposal.grade not in (Grade.GOOD, Grade.POOR):
             raise Invalid(_("直接确定等次只能是“好”或“较差”。"), rule=rules.RULE_DIRECT)
-        required(proposal.direct_reason, _("直接确定等次须写明理由。"), rules.RULE_DIRECT)
+        required(proposal.direct_reason, _("直接确定等次须写明理由。"), rules.RULE_DIRECT,
+                 "direct_reason_required")
         if proposal.grade == Grade.GOOD:
-            required(proposal.direct_reward, _("直接确定为“好”须注明奖励。"), rules.RULE_DIRECT)
+            required(proposal.direct_reward, _("直接确定为“好”须注明奖励。"), rules.RULE_DIRECT,
+                     "direct_reward_required")
     elif rules.reason_needed(proposal.grade, suggested, direct=proposal.direct):
         required(proposal.reason, _("拟定等次与按分数建议的“%(suggested)s”不同，须说明理由。")
-                 % {"suggested": suggested}, rules.RULE_BANDS)
+                 % {"suggested": suggested}, rules.RULE_BANDS, "reason_required")
     return proposal.grade
 
 
@@ -318,9 +321,10 @@ def assessments_approve_batch(*, period: Period, by: User,
 
 def _approved_grade(assessment: Assessment, actor: access.Actor, grade: str | None,
                     reason: str, team_decision: str) -> str:
-    if assessment.category == Category.CHIEF and access.Role.PRINCIPAL not in actor.roles:
+    if rules.team_decision_needed(chief=assessment.category == Category.CHIEF,
+                                  by_principal=access.Role.PRINCIPAL in actor.roles):
         required(team_decision, _("科室正职的等次由主要负责人审定；办公室登记时须注明领导班子"
-                                  "集体研究的决定。"), rules.RULE_REVIEW)
+                                  "集体研究的决定。"), rules.RULE_REVIEW, "team_decision_required")
     if not assessment.grade_determined:
         if grade:
             raise Refused(_("病、事假累计超过本季度工作日一半，不确定等次。"),
@@ -330,7 +334,7 @@ def _approved_grade(assessment: Assessment, actor: access.Actor, grade: str | No
     if final not in Grade.values:
         raise Invalid(_("请选择等次：好、较好、一般或较差。"), rule="§八")
     if final != assessment.proposed_grade:
-        required(reason, _("改变拟定等次须说明理由。"), rules.RULE_REVIEW)
+        required(reason, _("改变拟定等次须说明理由。"), rules.RULE_REVIEW, "reason_required")
     return final
 
 
