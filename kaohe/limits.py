@@ -22,6 +22,8 @@ KEY = 64  # codes and personnel numbers named in a URL or a query
 YEAR_MIN, YEAR_MAX = 2000, 2100
 SCORE_MIN, SCORE_MAX = 0, 100
 ID_MAX = 2**63 - 1  # the largest primary key the databases hold
+IMPORT_BYTES = 2 * 1024 * 1024  # an organ's file uploaded on the import page
+IMPORT_UNPACKED_BYTES = 50 * 1024 * 1024  # what an XLSX (a zip) may unpack to
 PAGE_DEFAULT, PAGE_MAX = 200, 1000  # rows of an API list per request (`limit`)
 
 

@@ -153,6 +153,13 @@ DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONA
 PERSON_REPORT_MATRIX = {**PERSON_MATRIX, "org_department": "404 404 404 404 404",
                         "sysadmin": "404 404 404 404 404"}
 
+# A quarter's leave page and its people search: the organ's office; those who see the
+# quarter but do not run it get 403.
+LEAVE_PAGE_MATRIX = {p: " ".join("403" if s == "200" else s for s in PERIOD_MATRIX[p].split())
+                     for p in PERSONAS} | {"office": "200 404"}
+# The import page: an organ's office, or the system administrator; hidden from the rest.
+IMPORT_MATRIX = {p: "200" if p in {"office", "sysadmin"} else "404" for p in PERSONAS}
+
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "home": ([""], SIGNED_IN_ANY),
@@ -172,6 +179,10 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "published_xlsx": (PERIOD_TARGETS, UNPUBLISHED),
     "period_publish_confirm": (PERIOD_TARGETS, OFFICE_PERIOD_PAGE),
     "period_close_confirm": (PERIOD_TARGETS, OFFICE_PERIOD_PAGE),
+    "leave_page": (PERIOD_TARGETS, LEAVE_PAGE_MATRIX),
+    "leave_people": (PERIOD_TARGETS, LEAVE_PAGE_MATRIX),
+    "people_search": ([""], SIGNED_IN_ANY),
+    "organ_import": ([""], IMPORT_MATRIX),
     "liaison_inbox": ([""], SIGNED_IN_ANY),
     "follow_ups": ([""], SIGNED_IN_ANY),
     "record_book": ([""], PEOPLE_ONLY),

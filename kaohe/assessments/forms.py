@@ -145,10 +145,34 @@ class OpenPeriodForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    person = forms.CharField(label=_("人员编号"), max_length=limits.KEY)
+    """Leave in a quarter. The person is picked from the search results (`person`, their
+    personnel number), or typed (`query`: a personnel number or an exact name)."""
+
+    period = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=limits.ID_MAX)
+    query = forms.CharField(label=_("人员（姓名或人员编号）"), max_length=limits.SHORT,
+                            required=False)
+    person = forms.CharField(max_length=limits.KEY, required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices)
     start = forms.DateField(label=_("开始日期"), widget=DATE)
     end = forms.DateField(label=_("结束日期"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("person") or "").strip() and not (data.get("query") or "").strip():
+            raise forms.ValidationError(_("请输入姓名或人员编号，并从搜索结果中选择人员。"))
+        return data
+
+
+class LeaveCorrectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices)
+    start = forms.DateField(label=_("开始日期"), widget=DATE)
+    end = forms.DateField(label=_("结束日期"), widget=DATE)
+    # Not required here: the service refuses an empty reason, citing the rule.
+    reason = forms.CharField(label=_("更正理由"), max_length=limits.REASON, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名或人员编号"), max_length=limits.SHORT, required=False)
 
 
 class TaskForm(forms.Form):

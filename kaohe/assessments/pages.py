@@ -20,6 +20,7 @@ from kaohe.assessments.forms import (
     BatchApprovalForm,
     CloseOverrideForm,
     FeedbackForm,
+    LeaveCorrectionForm,
     LeaveForm,
     OpenPeriodForm,
     ProposalForm,
@@ -251,7 +252,27 @@ def periods_context(actor: Actor) -> dict[str, Any]:
                     for p in periods],
         "may_run": may_run,
         "open_form": OpenPeriodForm(),
-        "leave_form": LeaveForm(),
+    }
+
+
+def leave_context(actor: Actor, period: Period, form: LeaveForm | None = None) -> dict[str, Any]:
+    """The office's leave page of a quarter (§十(三)): the recorded leave, the working days
+    and whether each person's grade can still be determined, and the forms."""
+    leaves = list(selectors.quarter_leaves(actor, period))
+    try:
+        quarter_days, rows = selectors.leave_overview(leaves, period)
+        calendar_error = ""
+    except CalendarNotCovered as missing:
+        quarter_days, rows, calendar_error = None, [], str(missing)
+    return {
+        "period": period,
+        "quarter_days": quarter_days,
+        "rows": [(row, LeaveCorrectionForm(initial={
+            "kind": row.leave.kind, "start": row.leave.start, "end": row.leave.end},
+            auto_id=f"l{row.leave.pk}_%s")) for row in rows],
+        "calendar_error": calendar_error,
+        "form": form or LeaveForm(initial={"period": period.pk}),
+        "reason_form": ReasonForm(),
     }
 
 

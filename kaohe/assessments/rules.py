@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
-from kaohe.assessments.models import FollowUpKind, State
+from kaohe.assessments.models import DECIDED, FollowUpKind, State
 from kaohe.plans.models import Grade, IndicatorGroup, Rounding
 
 RULE_CAP = "§八(一) 好等次 ≤ 40%"
@@ -383,3 +383,10 @@ def list_change(previous_grade: str, new_grade: str) -> str:
     if previous_grade == Grade.GOOD and new_grade != Grade.GOOD:
         return "removed"
     return ""
+
+
+def leave_may_change(states: Iterable[str]) -> bool:
+    """A leave record can be corrected or deleted until a grade it bears on is approved: the
+    assessments of the quarters it touches, in `states`, must all still be undecided
+    (§十(三); an approved grade changes only on appeal, §十(二))."""
+    return not any(state in DECIDED for state in states)

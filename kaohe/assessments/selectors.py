@@ -33,8 +33,9 @@ from kaohe.assessments.models import (
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Category, Person, Section
+from kaohe.org.selectors import SEARCH_RESULTS, people_search
 from kaohe.plans.models import Grade, Period, PeriodState
-from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, working_days
+from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, workdays_in, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
 
@@ -448,3 +449,75 @@ def todo(actor: Actor) -> Todo:
         liaison=liaison_requests(actor).filter(answered_at__isnull=True).count(),
         follow_ups=follow_ups(actor).filter(done_on__isnull=True).count(),
     )
+
+
+# --- leave of a quarter (§十(三)) ---------------------------------------------------------------
+
+def concerned(period: Period) -> Q:
+    """People a quarter concerns: those assessed in it, and the organ's own people."""
+    return Q(organ_id=period.organ_id) | Q(Exists(
+        Assessment.objects.filter(period=period, person=OuterRef("pk"))))
+
+
+def quarter_leaves(actor: Actor, period: Period) -> QuerySet[Leave]:
+    """The leave that falls in the quarter, of the people it concerns whom the actor sees."""
+    people = Person.objects.restrict(actor).filter(concerned(period))
+    return (Leave.objects.filter(person__in=people, start__lte=period.last_day,
+                                 end__gte=period.first_day)
+            .select_related("person", "person__section", "recorded_by")
+            .order_by("person__personnel_no", "start", "pk"))
+
+
+def leave_detail(actor: Actor, pk: int) -> Leave:
+    """One leave record, 404 unless its person is someone the actor sees."""
+    return access.one_or_404(Leave.objects.filter(
+        pk=pk, person__in=Person.objects.restrict(actor)).select_related("person"))
+
+
+@dataclass
+class LeaveRow:
+    leave: Leave
+    days: int  # working days of this record inside the quarter
+    person_days: int  # the person's working days on leave in the quarter, overlaps once
+    determined: bool  # whether the person's grade can still be determined (§十(三))
+    may_change: bool  # whether the grade of this quarter is still undecided
+
+
+def leave_overview(leaves: list[Leave], period: Period) -> tuple[int, list[LeaveRow]]:
+    """The quarter's working days and one row per leave record, in a fixed number of queries
+    (the quarter's calendar is read once); raises CalendarNotCovered for a year the calendar
+    does not know yet."""
+    first, last = period.first_day, period.last_day
+    workdays = workdays_in(first, last)
+
+    def on_leave(own: list[Leave]) -> int:
+        spans = rules.merged_spans([(lv.start, lv.end) for lv in own], first, last)
+        return sum(1 for day in workdays if any(start <= day <= end for start, end in spans))
+
+    by_person: dict[int, list[Leave]] = {}
+    for leave in leaves:
+        by_person.setdefault(leave.person_id, []).append(leave)
+    totals = {pid: on_leave(own) for pid, own in by_person.items()}
+    states = dict(period.assessments.filter(person_id__in=by_person)
+                  .values_list("person_id", "state"))
+    return len(workdays), [
+        LeaveRow(leave=leave, days=on_leave([leave]), person_days=totals[leave.person_id],
+                 determined=rules.grade_determined(totals[leave.person_id], len(workdays)),
+                 may_change=not period.is_closed and rules.leave_may_change(
+                     [states.get(leave.person_id, "")]))
+        for leave in leaves]
+
+
+def leave_candidates(actor: Actor, period: Period, query: str) -> list[Person]:
+    """Whom leave can be recorded for in this quarter: the people it concerns, found by name
+    or personnel number among those the actor sees."""
+    return list(people_search(actor, query).filter(concerned(period))[:SEARCH_RESULTS])
+
+
+def leave_person_matches(actor: Actor, period: Period, text: str) -> list[Person]:
+    """Who `text` names among the people the quarter concerns: the person with that
+    personnel number, else everyone with exactly that name (two or more: the office picks)."""
+    people = Person.objects.restrict(actor).filter(concerned(period)).select_related("organ")
+    text = text.strip()
+    by_number = list(people.filter(personnel_no=text)[:1])
+    return by_number or list(people.filter(name=text).order_by("personnel_no")[:SEARCH_RESULTS])

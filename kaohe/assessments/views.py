@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from kaohe import spreadsheets
+from kaohe import limits, spreadsheets
 from kaohe.assessments import forms, pages, selectors, services
 from kaohe.assessments.models import Assessment, FollowUp
 from kaohe.audit import chain as audit
 from kaohe.lib.actions import attempt, attempt_on, form_errors, submit
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
+from kaohe.org.models import Person
 from kaohe.plans.models import Period
 from kaohe.plans.services import task_assign
 
@@ -327,19 +328,82 @@ def period_close(request: ActorRequest, period_id: int) -> HttpResponse:
     return redirect("period_close_confirm", period_id=period.pk)
 
 
+# --- leave of a quarter (§十(三)) -----------------------------------------------------------------
+
+@login_required
+def leave_page(request: ActorRequest, period_id: int) -> HttpResponse:
+    period = _office_period(request, period_id)
+    return render(request, "assessments/leave.html", pages.leave_context(request.actor, period))
+
+
+@login_required
+def leave_people(request: ActorRequest, period_id: int) -> HttpResponse:
+    """Search-as-you-type for the leave form (htmx): the people to pick from."""
+    period = _office_period(request, period_id)
+    form = forms.SearchForm({"q": request.GET.get("query", "")})  # the leave form's field
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(request, "assessments/_leave_people.html", {
+        "query": query, "people": selectors.leave_candidates(request.actor, period, query)})
+
+
 @login_required
 @require_POST
 def leave_record(request: ActorRequest) -> HttpResponse:
     actor = request.actor
+    if not actor.office_organ_ids:  # before reading anything: only an office records leave
+        raise PermissionDenied
     form = forms.LeaveForm(request.POST)
+    period_id = form.data.get("period", "")
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return redirect("periods")
+        return _leave_back(period_id)
     data = form.cleaned_data
-    person = access.get_person(actor, data.pop("person"))
-    if attempt(request, services.leave_record, person=person, **data):
-        messages.success(request, _("请假已登记。"))
-    return redirect("periods")
+    period = _office_period(request, data["period"])
+    person = _person_named(request, period, data["person"] or data["query"])
+    if person and attempt(request, services.leave_record, person=person, kind=data["kind"],
+                          start=data["start"], end=data["end"]):
+        messages.success(request, _("%(name)s：请假已登记。") % {"name": person.name})
+    return redirect("leave_page", period_id=period.pk)
+
+
+def _leave_back(period_id: str) -> HttpResponseRedirect:
+    return (redirect("leave_page", period_id=int(period_id)) if period_id.isdigit()
+            and int(period_id) <= limits.ID_MAX else redirect("periods"))
+
+
+def _person_named(request: ActorRequest, period: Period, text: str) -> Person | None:
+    """The one person `text` names (a personnel number or an exact name); otherwise a message
+    saying why none was taken, never a 404."""
+    found = selectors.leave_person_matches(request.actor, period, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        messages.error(request, _("有 %(count)d 人名为“%(name)s”，请在搜索结果中按人员编号选择。")
+                       % {"count": len(found), "name": text})
+    else:
+        messages.error(request, _("未找到姓名或人员编号为“%(text)s”的人员：请输入姓名或编号，"
+                                  "并从搜索结果中选择。") % {"text": text})
+    return None
+
+
+@login_required
+@require_POST
+def leave_correct(request: ActorRequest, leave_id: int) -> HttpResponse:
+    leave = selectors.leave_detail(request.actor, leave_id)
+    form = forms.LeaveCorrectionForm(request.POST)
+    submit(request, form, services.leave_correct,
+           _("%(name)s：请假记录已更正。") % {"name": leave.person.name}, leave=leave)
+    return _back(request, reverse("periods"))
+
+
+@login_required
+@require_POST
+def leave_delete(request: ActorRequest, leave_id: int) -> HttpResponse:
+    leave = selectors.leave_detail(request.actor, leave_id)
+    form = forms.ReasonForm(request.POST)
+    submit(request, form, services.leave_delete,
+           _("%(name)s：请假记录已删除。") % {"name": leave.person.name}, leave=leave)
+    return _back(request, reverse("periods"))
 
 
 # --- the liaison, follow-ups and tasks ----------------------------------------------------------

@@ -182,6 +182,26 @@ def may_manage_organ(actor: Actor, organ: Organ) -> bool:
     return actor.is_system_admin or organ.id in actor.office_organ_ids
 
 
+def may_import(actor: Actor) -> bool:
+    """Who reaches the import page: an organ's office, or the system administrator."""
+    return actor.is_system_admin or bool(actor.office_organ_ids)
+
+
+def may_import_organ(actor: Actor, code: str, personnel_nos: list[str]) -> bool:
+    """Import a file of the organ `code` from the browser: whoever may manage that organ; a
+    new organ only the system administrator. A file that moves in people of another organ
+    (a transfer) also needs the right to manage that organ, so that one organ's office cannot
+    take another's people. (The `import-org` command, run on the server, asks no one.)"""
+    if actor.is_system_admin:
+        return True
+    organ = Organ.objects.filter(code=code).first()
+    if organ is None or not may_manage_organ(actor, organ):
+        return False
+    others = (Person.objects.filter(personnel_no__in=personnel_nos).exclude(organ=organ)
+              .values_list("organ_id", flat=True))
+    return all(organ_id in actor.office_organ_ids for organ_id in others)
+
+
 def may_read_audit(actor: Actor) -> bool:
     """Only the audit administrator reads the audit log (三员分立); nobody changes it."""
     return actor.technical_role == TechnicalRole.AUDIT

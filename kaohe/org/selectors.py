@@ -76,3 +76,18 @@ def organ_bodies(organ: Organ) -> dict[str, list]:
         "office": [d.person for d in duties if d.duty == Duty.OFFICE],
         "liaison": [d.person for d in duties if d.duty == Duty.LIAISON],
     }
+
+
+SEARCH_RESULTS = 30  # enough to pick from; a longer list asks for a more precise query
+
+
+def people_search(actor: Actor, query: str) -> QuerySet[Person]:
+    """People the actor may see whose name or personnel number contains `query`; an empty
+    query finds no one. Unsliced, so that callers narrow it further before taking
+    SEARCH_RESULTS."""
+    query = query.strip()
+    if not query:
+        return Person.objects.none()
+    return (Person.objects.restrict(actor).select_related("organ", "section")
+            .filter(Q(name__icontains=query) | Q(personnel_no__icontains=query))
+            .order_by("-active", "name", "personnel_no"))

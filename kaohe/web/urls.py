@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.web import views
+from kaohe.web import organ_import, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,9 +11,13 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("import/", organ_import.organ_import, name="organ_import"),
+    path("import/check/", organ_import.organ_import_check, name="organ_import_check"),
+    path("import/apply/", organ_import.organ_import_apply, name="organ_import_apply"),
     path("organs/", views.organ_list, name="organ_list"),
     path("organs/<str:code>/", views.organ_detail, name="organ_detail"),
     path("organs/<str:organ_code>/sections/<str:code>/", views.section_detail,
          name="section_detail"),
+    path("people/", views.people_search, name="people_search"),
     path("people/<str:personnel_no>/", views.person_detail, name="person_detail"),
 ]

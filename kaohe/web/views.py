@@ -18,7 +18,7 @@ from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken
 from kaohe.assessments import selectors as assessment_selectors
-from kaohe.assessments.forms import TaskForm
+from kaohe.assessments.forms import SearchForm, TaskForm
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
@@ -73,6 +73,20 @@ def person_detail(request: ActorRequest, personnel_no: str) -> HttpResponse:
         "task_form": TaskForm() if access.may_assign_tasks(actor, person) else None,
     }
     return render(request, "web/person_detail.html", context)
+
+
+@login_required
+def people_search(request: ActorRequest) -> HttpResponse:
+    """Find people by name or personnel number among those the user may see; typing asks
+    again through htmx, which receives only the results."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = selectors.people_search(request.actor, query)[:selectors.SEARCH_RESULTS]
+    context: dict[str, Any] = {"form": form, "query": query, "people": found,
+               "errors": form.errors.get("q", [])}
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "web/_people_results.html" if partial else "web/people_search.html",
+                  context)
 
 
 @login_required

@@ -5,6 +5,8 @@ moment (tests.races)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from kaohe.accounts.models import User
@@ -75,3 +77,40 @@ def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
         Assessment.objects.filter(pk__in=outcome).update(state=State.PROPOSED, grade="",
                                                          approval_comment="",
                                                          approval_reason="")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_leave_correction_racing_an_approval_never_leaves_a_grade_on_an_undetermined_quarter(
+        world: World) -> None:
+    """§十(三): the correction makes the leave over half the quarter. Whichever goes first, the
+    other sees it: either the grade is approved and the leave stays as it was (the correction
+    is refused), or the leave is corrected and the approval finds the grade undetermined (it
+    approves no grade). Never a grade on record with leave over half the quarter."""
+    staff, users = world.assessments["staff"], world.users
+    owner = staff.person.user
+    services.summary_save(assessment=staff, by=owner, text="本季度工作小结")
+    services.summary_submit(assessment=staff, by=owner)
+    services.assessment_propose(assessment=staff, by=users["chief"], proposal=Proposal(
+        scores=dict.fromkeys(INDICATORS, 85), grade=Grade.FAIRLY_GOOD))
+    leave = services.leave_record(person=staff.person, kind="sick",
+                                  start=datetime.date(2025, 7, 1),
+                                  end=datetime.date(2025, 7, 31), by=users["office"])
+    approved, corrected = race([
+        lambda: services.assessment_approve(assessment=staff, by=users["leader"]),
+        lambda: services.leave_correct(leave=leave, kind="sick",
+                                       start=datetime.date(2025, 7, 1),
+                                       end=datetime.date(2025, 8, 31), reason="病假延长",
+                                       by=users["office"])])
+    row = Assessment.objects.get(pk=staff.pk)
+    leave.refresh_from_db()
+    assert not isinstance(approved, Exception), approved
+    assert row.state == State.APPROVED
+    if isinstance(corrected, Refused):  # the approval went first
+        assert corrected.code == "grade_approved"
+        assert (row.grade, row.grade_determined) == (Grade.FAIRLY_GOOD, True)
+        assert leave.end == datetime.date(2025, 7, 31)
+    else:
+        assert not isinstance(corrected, Exception), corrected
+        assert (row.grade, row.grade_determined) == ("", False)
+        assert leave.end == datetime.date(2025, 8, 31)

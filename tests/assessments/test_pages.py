@@ -81,7 +81,8 @@ def test_period_actions_are_the_offices(client_for: Sign, world: World, route: s
 
 
 def test_leave_and_opening_are_the_offices(client_for: Sign, world: World) -> None:
-    leave = {"person": "P-staff", "kind": "sick", "start": "2025-07-01", "end": "2025-07-02"}
+    leave = {"person": "P-staff", "kind": "sick", "start": "2025-07-01", "end": "2025-07-02",
+             "period": world.periods["organ"].pk}
     assert client_for("chief").post(reverse("leave_record"), leave).status_code == 403
     assert client_for("office").post(reverse("leave_record"), leave).status_code == 302
     assert client_for("chief").post(reverse("period_open"), {"year": 2025,

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
-from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
+from kaohe.assessments.models import FollowUp, FollowUpKind, Leave, LeaveKind, LiaisonRequest
 from kaohe.records.models import Entry
 from tests.personas import PERSONAS, World
 from tests.targets import target_args
@@ -126,6 +126,28 @@ LEAVE = _rows(
     outsider=      "404 404 404 404 403",
     sysadmin=      "403 403 403 403 403",
 )
+# The leave page's form: only an office gets as far as reading the body (403 before); for
+# the office, a person it does not see is "not found", a message like any unknown name
+# (tests/assessments/test_leave_pages.py checks nothing is recorded).
+LEAVE_PAGE = {**dict.fromkeys(PERSONAS, "403 403 403 403 403"), "office": "ok  ok  ok  ok  ok"}
+# Correcting and deleting a leave record: 404 unless one sees its person, then the office.
+LEAVES = ["leave:staff", "leave:other_staff", "leave:outsider"]
+LEAVE_CHANGE = _rows(
+    staff=         "403 404 404",
+    colleague=     "404 404 404",
+    chief=         "403 404 404",
+    other_chief=   "404 403 404",
+    other_staff=   "404 403 404",
+    leader=        "403 404 404",
+    other_leader=  "404 403 404",
+    principal=     "403 403 404",
+    office=        "ok  ok  404",
+    org_department="403 403 404",
+    outsider=      "404 404 403",
+    sysadmin=      "403 403 403",
+)
+# The import page: an organ's office, or the system administrator; hidden from everyone else.
+IMPORTERS = {p: "ok" if p in {"office", "sysadmin"} else "404" for p in PERSONAS}
 # Tasks (§七(一)): the office to anyone in the organ, a chief to their own section.
 TASKS = {**LEAVE, "chief": "ok  ok  404 404 404", "other_chief": "404 404 ok  404 404"}
 # Things that belong to one person: only they reach them, everyone else gets 404.
@@ -191,6 +213,10 @@ def _leave(world: World, target: str) -> dict[str, Any]:
             "start": "2025-07-01", "end": "2025-07-02"}
 
 
+def _leave_page(world: World, target: str) -> dict[str, Any]:
+    return {**_leave(world, target), "period": world.periods["organ"].pk}
+
+
 def _annual_settings(_world: World, _target: str) -> dict[str, Any]:
     """The settings form as the office sends it: every field with its default."""
     from kaohe.annual.forms import SettingsForm
@@ -217,7 +243,12 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "approve_batch": (PERIODS, _none, APPROVE_BATCH),
     "period_publish": (PERIODS, _none, OFFICE_PERIOD),
     "period_close": (PERIODS, _none, OFFICE_PERIOD),
-    "leave_record": (["body:" + p for p in PEOPLE], _leave, LEAVE),
+    "leave_record": (["body:" + p for p in PEOPLE], _leave_page, LEAVE_PAGE),
+    "leave_correct": (LEAVES, _fixed(kind="personal", start="2025-07-01", end="2025-07-03",
+                                     reason="日期有误"), LEAVE_CHANGE),
+    "leave_delete": (LEAVES, _fixed(reason="重复登记"), LEAVE_CHANGE),
+    "organ_import_check": ([""], _none, IMPORTERS),
+    "organ_import_apply": ([""], _fixed(token="0" * 32, confirm="on"), IMPORTERS),
     "task_add": (PEOPLE, _fixed(year="2025", title="大气监测"), TASKS),
     "liaison_answer": (["liaison_request"], _fixed(answer="无"), _only("liaison_request")),
     "follow_up_done": (["follow_up"], _fixed(done_on="2025-10-20", note="已谈话"),
@@ -298,8 +329,12 @@ def _objects(world: World) -> dict[str, int]:
     entry = Entry.objects.create(person=world.people["staff"], day=datetime.date(2025, 7, 1),
                                  text="巡查")
     token, _raw = ApiToken.issue(world.users["staff"], "OA")
+    leaves = {f"leave:{key}": Leave.objects.create(
+        person=world.people[key], kind=LeaveKind.SICK, start=datetime.date(2025, 7, 1),
+        end=datetime.date(2025, 7, 2), recorded_by=world.users["office"]).pk
+        for key in ("staff", "other_staff", "outsider")}
     return {"liaison_request": asked.pk, "follow_up": follow_up.pk, "entry": entry.pk,
-            "token": token.pk}
+            "token": token.pk, **leaves}
 
 
 def url_args(world: World, target: str, objects: dict[str, int]) -> list[str]:

@@ -10,7 +10,12 @@ from kaohe.assessments.services.follow_ups import (
     follow_up_add,
     follow_up_done,
 )
-from kaohe.assessments.services.leave import leave_record, undetermined_refresh
+from kaohe.assessments.services.leave import (
+    leave_correct,
+    leave_delete,
+    leave_record,
+    undetermined_refresh,
+)
 from kaohe.assessments.services.places import quota_plan_clear, quota_plan_save
 from kaohe.assessments.services.quarter import (
     period_close,
@@ -45,6 +50,8 @@ __all__ = [
     "feedback_give",
     "follow_up_add",
     "follow_up_done",
+    "leave_correct",
+    "leave_delete",
     "leave_record",
     "liaison_answer",
     "liaison_ask",
