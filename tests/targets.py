@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from kaohe.appeals.models import Appeal
+from kaohe.assessments.models import Notification
 from tests.personas import World
 
 ORGAN_TARGETS = ["organ", "other"]
@@ -24,6 +25,9 @@ def target_args(world: World, target: str) -> list[str]:
         return [str(world.periods[key].pk)]
     if kind == "appeal":
         return [str(appeal_of(world, key).pk)]
+    if kind == "notification":
+        return [str(Notification.objects.create(user=world.users[key], text="提醒",
+                                                url="/appeals/").pk)]
     if kind == "annual":
         return [key, "2025"]
     if kind == "form":

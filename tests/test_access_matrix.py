@@ -128,6 +128,11 @@ FORM_MATRIX = {
 ANNUAL_MATRIX = {p: "200 404" if p in {"principal", "office", "org_department"} else "404 404"
                  for p in PERSONAS}
 SIGNED_IN_ANY = {p: "200" for p in PERSONAS}
+# The batch confirmation of the annual grades: the office; those who only read the year 403.
+ANNUAL_OFFICE_MATRIX = {**ANNUAL_MATRIX, "office": "200 404", "principal": "403 404",
+                        "org_department": "403 404"}
+# A notification is its user's own: following it leads on to its page (302), others get 404.
+NOTIFICATION_MATRIX = {p: "302" if p == "staff" else "404" for p in PERSONAS}
 # Pages of one's own work as a civil servant: accounts that are no one's get 403.
 PEOPLE_ONLY = {p: "403" if p in {"org_department", "sysadmin", "secadmin", "auditadmin"}
                else "200" for p in PERSONAS}
@@ -147,6 +152,10 @@ REPORTS_HOME = {p: "200" if p in REPORTERS else "404" for p in PERSONAS}
 # Quota planning: the office plans, the principal looks; the others who see reports get 403.
 QUOTA_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "leader",
                                                   "other_leader", "org_department"], "403 404")}
+# 催办 on the progress page: the office, the principal and the leaders in charge; the others who
+# see the progress (chiefs, the organization department) get 403.
+REMIND_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "org_department"],
+                                                  "403 404")}
 DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
 # A person's grades over the quarters: like people, but never for the organization
 # department (aggregates only) nor the technical administrators.
@@ -163,6 +172,7 @@ IMPORT_MATRIX = {p: "200" if p in {"office", "sysadmin"} else "404" for p in PER
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "home": ([""], SIGNED_IN_ANY),
+    "notification_open": (["notification:staff"], NOTIFICATION_MATRIX),
     "organ_list": ([""], SIGNED_IN_ANY),
     "profile": ([""], SIGNED_IN_ANY),
     "password_change": ([""], SIGNED_IN_ANY),
@@ -194,6 +204,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "security_overview": ([""], SECURITY_ONLY),
     "annual_page": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "annual_announcement": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "annual_confirm_all": (ANNUAL_TARGETS, ANNUAL_OFFICE_MATRIX),
     "quarterly_form_html": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
     "quarterly_form_docx": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
     "annual_form_html": (FORM_TARGETS, FORM_MATRIX),
@@ -213,6 +224,7 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "reports_results_export": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_results_chart": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_quota": (ORGAN_TARGETS, QUOTA_MATRIX),
+    "reports_remind": (PERIOD_TARGETS, REMIND_MATRIX),
     "reports_department": ([""], DEPARTMENT_ONLY),
     "reports_department_export": ([""], DEPARTMENT_ONLY),
     "reports_department_chart": ([""], DEPARTMENT_ONLY),
@@ -265,7 +277,9 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
         client.force_login(world.users[persona])
     response = client.get(reverse(route, args=target_args(world, target)))
     assert response.status_code == expected
-    if expected == 302:  # signed in: only the second-factor step, sending on to enrolment
+    if expected == 302 and route == "notification_open" and persona != ANON:
+        assert response["Location"] == "/appeals/"  # on to where the notification leads
+    elif expected == 302:  # signed in: only the second-factor step, sending on to enrolment
         assert response["Location"].startswith(reverse("login" if persona == ANON
                                                        else "otp_enrol"))
 

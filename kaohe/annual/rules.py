@@ -209,3 +209,42 @@ def broken_rules(rec: Recommendation, grade: str, *, excellent_taken: int,
     if grade == AnnualGrade.UNDETERMINED and rec.graded > 0:
         broken.append("has_grades")
     return broken
+
+
+# --- how final a recommendation is, and which need the office's own decision ----------------
+
+QUARTERS_IN_YEAR = 4
+
+
+def year_complete(closed_quarters: int) -> bool:
+    """The annual grade follows from the year's four quarters (§九(三)–(四)): until all four
+    are closed, every recommendation may still change."""
+    return closed_quarters >= QUARTERS_IN_YEAR
+
+
+def provisional(rec: Recommendation, closed_quarters: int) -> bool:
+    """暂定: the year is not complete, or one of the person's quarters is still undecided."""
+    return rec.pending > 0 or not year_complete(closed_quarters)
+
+
+def needs_decision(rec: Recommendation, closed_quarters: int) -> bool:
+    """Whether the office must look at this person itself rather than confirm the
+    recommendation with the others in one step: a provisional recommendation (nothing is
+    fixed before the year is complete), a tie at the 优秀 line (the committee decides,
+    §九(三)), and "原则上基本称职或不称职" (a choice between two grades, §九(四))."""
+    return provisional(rec, closed_quarters) or rec.tie or (rec.lower and not rec.all_poor)
+
+
+def batch_confirmable(undecided: list[Recommendation], *, excellent_taken: int, limit: int,
+                      closed_quarters: int) -> list[Recommendation]:
+    """The undecided recommendations the office may confirm all at once: those needing no
+    decision of their own whose confirmation breaks no rule (an 优秀 decided earlier against
+    the recommendation may have taken a place: then the 优秀 ones beyond the ratio wait)."""
+    chosen = []
+    for rec in undecided:
+        if needs_decision(rec, closed_quarters) or broken_rules(
+                rec, rec.grade, excellent_taken=excellent_taken, limit=limit):
+            continue
+        excellent_taken += rec.grade == AnnualGrade.EXCELLENT
+        chosen.append(rec)
+    return chosen

@@ -25,6 +25,7 @@ class Row:
     result: AnnualResult | None
     # By quarter; filled only by overview(with_assessments=True).
     assessments: dict[int, Assessment] = field(default_factory=dict)
+    provisional: bool = False  # 暂定: the year is incomplete or a quarter undecided
 
     @property
     def decided_grade(self) -> str:
@@ -50,6 +51,24 @@ class Overview:
     participants: int
     may_decide: bool = False
     quarters: list[int] = field(default_factory=lambda: [1, 2, 3, 4])
+
+    @property
+    def closed_quarters(self) -> int:
+        return sum(1 for period in self.periods.values() if period.is_closed)
+
+    @property
+    def year_complete(self) -> bool:
+        return rules.year_complete(self.closed_quarters)
+
+    @property
+    def confirmable(self) -> list[Row]:
+        """Those not decided yet whose recommendation needs no decision of its own
+        (kaohe.annual.rules.needs_decision): the office may confirm them in one step."""
+        undecided = {row.rec.key: row for row in self.rows if not row.decided_grade}
+        chosen = rules.batch_confirmable([row.rec for row in undecided.values()],
+                                         excellent_taken=self.excellent_decided,
+                                         limit=self.limit, closed_quarters=self.closed_quarters)
+        return [undecided[rec.key] for rec in chosen]
 
     @property
     def candidates(self) -> list[Row]:
@@ -117,6 +136,9 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     ]
     recs = [row.rec for row in rows]
     limit = rules.rank(recs, annual)
+    closed = sum(1 for period in periods.values() if period.is_closed)
+    for row in rows:
+        row.provisional = rules.provisional(row.rec, closed)
     if people is not None:
         rows = [row for row in rows if row.person.pk in people]
     if with_assessments:

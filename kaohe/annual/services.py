@@ -115,6 +115,40 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
 
 
 @transaction.atomic
+def results_confirm_all(*, organ: Organ, year: int, people: list[str],
+                        by: User) -> list[AnnualResult]:
+    """Confirm, in one step, the recommendations that need no decision of their own
+    (kaohe.annual.rules.needs_decision). `people` are the personnel numbers the office saw on
+    the confirmation page: if the list has changed since (a quarter reopened, another
+    decision taken), nothing is confirmed and the office looks again. Each person's change is
+    kept as for a single confirmation."""
+    office_only(organ, by)
+    annual = open_year(organ, year)
+    view = selectors.overview(annual)
+    confirmable = {row.person.personnel_no: row for row in view.confirmable}
+    if not confirmable:
+        raise Refused(_("没有可以批量确认的建议等次。"), rule=RULE, code="nothing_to_confirm")
+    if sorted(people) != sorted(confirmable):
+        raise Refused(_("可批量确认的人员已有变化，请重新核对后再确认。"), rule=RULE,
+                      code="confirmable_changed")
+    confirmed = []
+    for row in confirmable.values():
+        result = _result(annual, row.person)
+        previous = _snapshot(result)
+        result.recommended = result.grade = row.rec.grade
+        result.reason = ""
+        result.broken_rules = []
+        result.decided_by = by
+        result.decided_at = timezone.now()
+        result.save()
+        AnnualChange.objects.create(result=result, action="confirm", by=by,
+                                    reason=str(_("批量确认建议等次")), previous=previous,
+                                    values=_snapshot(result))
+        confirmed.append(result)
+    return confirmed
+
+
+@transaction.atomic
 def refusal_record(*, organ: Organ, year: int, person: Person, refused: bool, note: str,
                    by: User) -> AnnualResult:
     """§十(一): refusing to take part without good reason makes the year 不称职. The office

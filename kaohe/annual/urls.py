@@ -8,6 +8,8 @@ urlpatterns = [
     path("annual/archive/<int:pk>/correct/", views.archive_correct, name="archive_correct"),
     path("annual/<str:organ>/<int:year>/", views.annual_page, name="annual_page"),
     path("annual/<str:organ>/<int:year>/decide/", views.decide, name="annual_decide"),
+    path("annual/<str:organ>/<int:year>/confirm-all/", views.confirm_all,
+         name="annual_confirm_all"),
     path("annual/<str:organ>/<int:year>/refusal/", views.refusal, name="annual_refusal"),
     path("annual/<str:organ>/<int:year>/settings/", views.settings, name="annual_settings"),
     path("annual/<str:organ>/<int:year>/announce/", views.announce, name="annual_announce"),

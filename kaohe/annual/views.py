@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe.annual import forms, selectors, services
 from kaohe.documents import archive
@@ -68,6 +69,25 @@ def decide(request: ActorRequest, organ: str, year: int) -> HttpResponse:
                   grade=form.cleaned_data["grade"], reason=form.cleaned_data["reason"]):
         messages.success(request, _("已确定年度等次。"))
     return _back(organ, year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_all(request: ActorRequest, organ: str, year: int) -> HttpResponse:
+    """Confirm every recommendation that needs no decision of its own: the page lists them
+    (the confirmation step), its form confirms exactly that list in one transaction."""
+    view = _overview(request, organ, year)
+    if not access.may_run_annual(request.actor, view.annual.organ):
+        raise PermissionDenied
+    if request.method == "POST":
+        people = request.POST.getlist("person")
+        if attempt(request, services.results_confirm_all, organ=view.annual.organ, year=year,
+                   people=people):
+            messages.success(request, _("已确认 %(n)d 人的年度等次。") % {"n": len(people)})
+            return _back(organ, year)
+        return redirect(reverse("annual_confirm_all", args=[organ, year]))
+    return render(request, "annual/confirm_all.html", {
+        "view": view, "organ": view.annual.organ, "year": year, "rows": view.confirmable})
 
 
 @login_required

@@ -138,3 +138,23 @@ def open_windows(actor: Actor) -> list[Assessment]:
     before_today = len(workdays)
     return [a for a in rows if a.feedback_given_on is not None and before_today - bisect_left(
         workdays, a.feedback_given_on + datetime.timedelta(days=1)) < APPEAL_WORKING_DAYS]
+
+
+@dataclass
+class Result:
+    """One quarter of a person's results as the person's page shows it: the assessment (grade,
+    feedback, the person's confirmation) and the appeal, when the reader may see it."""
+
+    assessment: Assessment
+    appeal: Appeal | None
+
+
+def results_of(actor: Actor, person: Any) -> list[Result]:
+    """Every quarter of `person` that `actor` may see, the latest first, open or closed; the
+    appeals only where the actor may see them (the person, the office: decision 0005)."""
+    found = list(assessments.visible_assessments(actor).filter(person=person)
+                 .select_related("period", "period__organ", "section")
+                 .order_by("-period__year", "-period__quarter", "-period__organ_id"))
+    appeals = {appeal.assessment_id: appeal for appeal in
+               visible_appeals(actor).filter(assessment__in=[a.pk for a in found])}
+    return [Result(assessment=a, appeal=appeals.get(a.pk)) for a in found]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from kaohe.appeals import selectors
 from kaohe.appeals.models import TEXT_LIMIT, Appeal, AppealState, Channel, Opinion
 from kaohe.assessments import rules
 from kaohe.assessments import services as assessments
-from kaohe.assessments.models import Assessment, Notification, Transition
+from kaohe.assessments.models import Assessment, Transition
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Duty
@@ -116,9 +117,14 @@ def _tell_office(appeal: Appeal) -> None:
         user = duty.person.user
         assert user is not None  # filtered above
         text = _("%(name)s 对 %(period)s 考核结果提出申诉（%(day)s），请及时处理。")
-        Notification.objects.create(user=user, text=(text % {
+        assessments.notify(user, text % {
             "name": assessment.person.name, "period": str(assessment.period),
-            "day": _iso(appeal.filed_on)})[:300])
+            "day": _iso(appeal.filed_on)}, url=reverse("appeal_detail", args=[appeal.pk]),
+            topic=_topic(appeal))
+
+
+def _topic(appeal: Appeal) -> str:
+    return f"appeal:{appeal.pk}"
 
 
 # --- handling -----------------------------------------------------------------------------------
@@ -176,6 +182,8 @@ def appeal_decide(*, appeal: Appeal, by: User, outcome: str, reason: str, grade:
     appeal.decided_by = by
     appeal.decided_at = timezone.now()
     appeal.save()
+    # The office's "请及时处理" is done: it no longer asks anyone to act.
+    assessments.notifications_retire(_topic(appeal))
     _tell_person(appeal)
     return appeal
 
@@ -217,7 +225,7 @@ def _tell_person(appeal: Appeal) -> None:
     else:
         text = _("您对 %(period)s 考核结果的申诉已于 %(day)s 处理：维持原等次“%(old)s”。"
                  ) % values
-    Notification.objects.create(user=user, text=text[:300])
+    assessments.notify(user, text, url=reverse("appeal_detail", args=[appeal.pk]))
 
 
 

@@ -236,6 +236,11 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications")
     text = models.CharField(max_length=300)
+    # Where the thing asked for is done: the home page shows the notification as a link there.
+    url = models.CharField(max_length=200, blank=True)
+    # What it is about ("appeal:12", "remind"), so that it is retired once that is done and a
+    # reminder is not repeated the same day.
+    topic = models.CharField(max_length=60, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
 

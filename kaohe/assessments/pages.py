@@ -251,6 +251,9 @@ def periods_context(actor: Actor) -> dict[str, Any]:
                      closing(p) if may_run and not p.is_closed else None)
                     for p in periods],
         "may_run": may_run,
+        "follows_others": access.follows_others(actor),
+        "mine": selectors.own_by_period(actor, periods),
+        "tables": {p.pk for p in periods if access.may_see_annual(actor, p.organ)},
         "open_form": OpenPeriodForm(),
     }
 

@@ -390,3 +390,17 @@ def leave_may_change(states: Iterable[str]) -> bool:
     assessments of the quarters it touches, in `states`, must all still be undecided
     (§十(三); an approved grade changes only on appeal, §十(二))."""
     return not any(state in DECIDED for state in states)
+
+
+# --- whose step it is (the 催办 of the progress page) -------------------------------------------
+
+PERSON, REVIEWER, APPROVER = "person", "reviewer", "approver"
+# §七(三): the person writes and later confirms; the supervising leader reviews and gives the
+# feedback; the approver approves. A confirmed assessment waits on nobody.
+WAITING_ON = {"draft": PERSON, "returned": PERSON, "submitted": REVIEWER, "sent_back": REVIEWER,
+              "proposed": APPROVER, "approved": REVIEWER, "feedback": PERSON}
+
+
+def waiting_on(state: str) -> str:
+    """Who must act next on an assessment in `state`: PERSON, REVIEWER, APPROVER or ""."""
+    return WAITING_ON.get(state, "")

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -394,6 +395,23 @@ def state_counts(actor: Actor, periods: list[Period]) -> dict[int, dict[str, int
     return counts
 
 
+def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
+    """period id → the actor's own assessment in it, for the quarters page."""
+    if actor.person is None:
+        return {}
+    return {a.period_id: a for a in
+            visible_assessments(actor).filter(person=actor.person, period__in=periods)}
+
+
+def latest_result(actor: Actor) -> Assessment | None:
+    """The person's latest decided quarter, open or closed: the home page keeps it in view
+    after the to-do is gone."""
+    if actor.person is None:
+        return None
+    return (visible_assessments(actor).filter(person=actor.person, state__in=DECIDED)
+            .select_related("period").order_by("-period__year", "-period__quarter").first())
+
+
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
     if actor.person is None:
         return LiaisonRequest.objects.none()
@@ -414,23 +432,28 @@ class Todo:
     """What a person has to do now, for their home page (and the reminders)."""
 
     mine: list[Assessment]
-    queues: list[tuple[Period, str, int, bool]]  # period, what, how many, overdue
+    queues: list[tuple[Period, str, int, bool, str]]  # period, what, how many, overdue, where
     liaison: int
     follow_ups: int
     notifications: list[Notification] = field(default_factory=list)
 
 
-def _queue_counts(actor: Actor, open_: QuerySet[Assessment]) -> list[tuple[int, str, int]]:
-    """(quarter, what waits, how many) for the reviewer and the approver, in one query."""
+def _queue_counts(actor: Actor,
+                  open_: QuerySet[Assessment]) -> list[tuple[int, str, int, str]]:
+    """(quarter, what waits, how many, the page where it is done) for the reviewer and the
+    approver, in one query."""
     review, approve = access.reviewable(actor), access.approvable(actor)
-    waiting = [(str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW)),
-               (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve"))),
-               (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")))]
+    waiting = [
+        (str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW), "review_screen"),
+        (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve")),
+         "approval_screen"),
+        (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")),
+         "review_screen")]
     rows = (open_.filter(review | approve).values("period_id").order_by()
-            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when) in
+            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when, _p) in
                          enumerate(waiting)}))
-    return [(row["period_id"], label, row[f"n{i}"])
-            for row in rows for i, (label, _w) in enumerate(waiting) if row[f"n{i}"]]
+    return [(row["period_id"], label, row[f"n{i}"], page)
+            for row in rows for i, (label, _w, page) in enumerate(waiting) if row[f"n{i}"]]
 
 
 def todo(actor: Actor) -> Todo:
@@ -440,8 +463,9 @@ def todo(actor: Actor) -> Todo:
     open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
     mine = list(open_.filter(person=actor.person).select_related("period"))
     counted = _queue_counts(actor, open_)
-    periods = Period.objects.in_bulk({period_id for period_id, _label, _n in counted})
-    queues = [(periods[pk], label, n, today > periods[pk].last_day) for pk, label, n in counted]
+    periods = Period.objects.in_bulk({period_id for period_id, _label, _n, _p in counted})
+    queues = [(periods[pk], label, n, today > periods[pk].last_day, reverse(page, args=[pk]))
+              for pk, label, n, page in counted]
     return Todo(
         notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
         mine=mine,

@@ -39,6 +39,12 @@ class Block:
     date: str = ""
     height: float = 0  # at least this many cm on paper, for handwriting
 
+    @property
+    def height_class(self) -> str:
+        """The printable page's CSS class for the height (the security policy forbids inline
+        style attributes): "h-35" for 3.5 cm; kaohe/static/kaohe/forms.css defines each one used."""
+        return f"h-{round(self.height * 10)}" if self.height else ""
+
 
 @dataclass
 class OfficialForm:

@@ -237,6 +237,13 @@ def may_run_periods(actor: Actor, organ: Organ) -> bool:
     return organ.id in actor.office_organ_ids
 
 
+def follows_others(actor: Actor) -> bool:
+    """Whether the quarter's review and approval screens concern the actor: chiefs, leaders
+    in charge, the principal, the office and the organization department. A staff member's
+    quarter is their own assessment only."""
+    return bool(actor.section_ids or actor.whole_organ_ids or actor.department_organ_ids)
+
+
 def may_assign_tasks(actor: Actor, person: Person) -> bool:
     """§七(一): the office decomposes tasks to everyone, a chief to their own section."""
     return person.organ_id in actor.office_organ_ids or (
@@ -322,6 +329,13 @@ def get_report_scope(actor: Actor, organ: Organ) -> ReportScope:
 def may_plan_quota(actor: Actor, organ: Organ) -> bool:
     """The office splits the organ's 好 places among sections (§八(一), RULES.md decision)."""
     return organ.id in actor.office_organ_ids
+
+
+def may_remind(actor: Actor, organ: Organ) -> bool:
+    """The 催办 of the progress page: the office and the principal for the whole organ, a
+    leader in charge for the sections they oversee (their report scope)."""
+    return organ.id in actor.whole_organ_ids or (
+        bool(actor.overseen_ids) and organ.id == actor.member_organ_id)
 
 
 def may_see_person_report(actor: Actor, person: Person) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
          name="reports_progress_export"),
     path("reports/organs/<str:code>/progress/chart/", views.progress_chart,
          name="reports_progress_chart"),
+    path("reports/periods/<int:period_id>/remind/", views.remind, name="reports_remind"),
     path("reports/organs/<str:code>/results/", views.results, name="reports_results"),
     path("reports/organs/<str:code>/results/export/", views.results_export,
          name="reports_results_export"),

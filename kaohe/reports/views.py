@@ -9,10 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kaohe import spreadsheets
 from kaohe.assessments import rules
@@ -24,7 +27,7 @@ from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Section
 from kaohe.plans.models import Period
-from kaohe.reports import selectors
+from kaohe.reports import reminders, selectors
 from kaohe.reports.charts import to_png, to_svg
 from kaohe.reports.forms import FilterForm, QuotaForm
 from kaohe.reports.layout import Board
@@ -120,14 +123,34 @@ def progress(request: ActorRequest, code: str) -> HttpResponse:
     organ, scope, board = _progress(request, code)
     periods = Period.objects.filter(organ=organ).order_by("-year", "-quarter")
     return _page(request, "reports/progress.html", board, organ=organ, scope=scope,
-                 periods=periods, tab="progress")
+                 periods=periods, tab="progress",
+                 may_remind=access.may_remind(request.actor, organ))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remind(request: ActorRequest, period_id: int) -> HttpResponse:
+    """催办: the page lists who would be reminded (the confirmation step); its form sends."""
+    period = assessment_selectors.period_detail(request.actor, period_id)
+    scope = access.get_report_scope(request.actor, period.organ)
+    if not access.may_remind(request.actor, period.organ):
+        raise PermissionDenied
+    if request.method == "POST":
+        sent: list[reminders.Due] = []
+        if attempt(request, lambda by: sent.extend(reminders.remind(period=period, by=by))):
+            messages.success(request, _("已向 %(n)d 人发出催办。") % {"n": len(sent)})
+        return redirect(f"{reverse('reports_progress', args=[period.organ.code])}"
+                        f"?period={period.pk}")
+    return render(request, "reports/remind.html", {
+        "period": period, "organ": period.organ, "due": reminders.due(scope, period)})
 
 
 @login_required
 def progress_panel(request: ActorRequest, code: str) -> HttpResponse:
     """The part of the progress page that htmx refreshes every 30 seconds."""
     organ, scope, board = _progress(request, code)
-    return _page(request, "reports/_progress_panel.html", board, organ=organ, scope=scope)
+    return _page(request, "reports/_progress_panel.html", board, organ=organ, scope=scope,
+                 may_remind=access.may_remind(request.actor, organ))
 
 
 @login_required

@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", organ_import.organ_import, name="organ_import"),
     path("import/check/", organ_import.organ_import_check, name="organ_import_check"),
     path("import/apply/", organ_import.organ_import_apply, name="organ_import_apply"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("organs/", views.organ_list, name="organ_list"),
     path("organs/<str:code>/", views.organ_detail, name="organ_detail"),
     path("organs/<str:organ_code>/sections/<str:code>/", views.section_detail,

@@ -17,22 +17,37 @@ from kaohe.accounts import policy as account_policy
 from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken
+from kaohe.appeals import selectors as appeal_selectors
 from kaohe.assessments import selectors as assessment_selectors
+from kaohe.assessments import services as assessment_services
 from kaohe.assessments.forms import SearchForm, TaskForm
+from kaohe.assessments.models import Notification
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
+from kaohe.web import nav
 
 
 @login_required
 def home(request: ActorRequest) -> HttpResponse:
     actor = request.actor
+    organs = selectors.organs_for(actor)
     context = {
-        "organs": selectors.organs_for(actor),
+        "organs": organs,
+        "organ_links": nav.organ_links(actor, organs),
+        "annual_year": nav.annual_year(),
         "my_sections": selectors.sections_by_id(actor, actor.section_ids),
         "todo": assessment_selectors.todo(actor),
+        "latest_result": assessment_selectors.latest_result(actor),
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def notification_open(request: ActorRequest, pk: int) -> HttpResponse:
+    """Follow a notification to where it asks to act; it is read from then on."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    return redirect(assessment_services.notification_open(notification) or "home")
 
 
 @login_required
@@ -71,6 +86,7 @@ def person_detail(request: ActorRequest, personnel_no: str) -> HttpResponse:
         "assignments": person.assignments.select_related("organ", "section"),
         "tasks": Task.objects.filter(person=person).order_by("-year", "temporary", "id"),
         "task_form": TaskForm() if access.may_assign_tasks(actor, person) else None,
+        "results": appeal_selectors.results_of(actor, person),
     }
     return render(request, "web/person_detail.html", context)
 

@@ -356,3 +356,47 @@ def test_after_closing_an_appeal_in_its_window_is_the_only_correction(
     with pytest.raises(Refused) as stopped:
         assessment_services.result_acknowledge(assessment=colleague, by=world.users["colleague"])
     assert stopped.value.code == "period_closed"
+
+
+def test_the_offices_to_do_leads_to_the_appeal_and_goes_once_it_is_decided(
+        world: World, today: Today, client_for) -> None:  # type: ignore[no-untyped-def]
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 9, 30))
+    appeal = file(staff)
+    office = client_for("office")
+    home = office.get("/").content.decode()
+    link = f'/notifications/{Notification.objects.get(user=world.users["office"]).pk}/'
+    assert f'href="{link}"' in home and "请及时处理" in home
+    assert office.get(link)["Location"] == f"/appeals/{appeal.pk}/"
+    Notification.objects.filter(user=world.users["office"]).update(read=False)  # not followed
+    today(d(2025, 10, 15))
+    decide(world, appeal, AppealState.KEPT)
+    assert "请及时处理" not in office.get("/").content.decode()
+    # The person's notice of the outcome leads to the appeal, too.
+    notice = Notification.objects.get(user=world.users["staff"])
+    assert notice.url == f"/appeals/{appeal.pk}/" and not notice.read
+
+
+def test_notices_written_before_they_had_a_topic_are_retired_or_linked(
+        world: World, today: Today) -> None:
+    import importlib
+
+    from django.apps import apps
+    migration = importlib.import_module(
+        "kaohe.appeals.migrations.0002_retire_notices_of_decided_appeals")
+    staff, chief = world.assessments["staff"], world.assessments["chief"]
+    told(staff)
+    told(chief)
+    today(d(2025, 9, 30))
+    decided, pending = file(staff), file(chief)
+    decide(world, decided, AppealState.KEPT)
+    Notification.objects.all().delete()
+    office = world.users["office"]
+    old = {appeal.pk: Notification.objects.create(
+        user=office, text=f"{appeal.assessment.person.name} 对 2025 年第 3 季度 考核结果提出申诉"
+                          f"（2025-09-30），请及时处理。") for appeal in (decided, pending)}
+    migration.forwards(apps, None)
+    done, waiting = (Notification.objects.get(pk=old[a.pk].pk) for a in (decided, pending))
+    assert done.read and done.topic == f"appeal:{decided.pk}"
+    assert not waiting.read and waiting.url == f"/appeals/{pending.pk}/"

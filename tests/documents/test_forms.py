@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from kaohe.annual import services
@@ -124,6 +127,25 @@ def test_printable_html_versions(world: World, client_for: Clients) -> None:
         assert "kaohe/forms.css" in page and ".docx" in page
         for text in texts:
             assert text in page
+        # The policy forbids inline handlers and style attributes: the print button works
+        # through kaohe/print.js and the signature space through forms.css classes.
+        assert "onclick" not in page and "style=" not in page
+        assert "kaohe/print.js" in page and "data-print" in page
+
+
+def test_every_signature_height_has_its_class_in_the_stylesheet(world: World,
+                                                                client_for: Clients) -> None:
+    periods = run_year(world, {"staff": ["好"] * 4})
+    first = Assessment.objects.get(person=world.people["staff"], period=periods[1])
+    css = (Path(settings.BASE_DIR) / "static/kaohe/forms.css").read_text()
+    client = client_for("staff")
+    classes: set[str] = set()
+    for url in (f"/documents/quarterly/{first.pk}/", f"/documents/annual/P-staff/{YEAR}/"):
+        classes |= set(re.findall(r'<tr class="(h-\d+)"', client.get(url).content.decode()))
+    assert {"h-70", "h-80"} <= classes
+    for name in classes:
+        height = int(name[2:]) / 10
+        assert f"tr.{name} {{ height: {height:g}cm; }}" in css
 
 
 def test_office_tables(world: World, client_for: Clients) -> None:

@@ -176,6 +176,11 @@ YEARS = ["annual:organ", "annual:other"]
 ANNUAL = {**dict.fromkeys(PERSONAS, "404 404"), "principal": "403 404",
           "org_department": "403 404", "office": "ok  404"}
 SIGNED_IN = dict.fromkeys(PERSONAS, "ok")
+# 催办 (the progress page): the office, the principal, the leaders in charge; the chiefs and
+# the organization department see the progress but may not remind.
+REMIND = {**dict.fromkeys(PERSONAS, "404 404"), **dict.fromkeys(
+    ["chief", "other_chief", "org_department"], "403 404"), **dict.fromkeys(
+    ["leader", "other_leader", "principal", "office"], "ok  404")}
 
 
 def _alone(persona: str) -> dict[str, str]:
@@ -262,6 +267,8 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "appeal_opinion": (APPEALS, _fixed(given_by="考核委员会", text="维持"), APPEAL_HANDLE),
     "appeal_decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"), APPEAL_HANDLE),
     "annual_decide": (YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
+    "reports_remind": (PERIODS, _none, REMIND),
+    "annual_confirm_all": (YEARS, _fixed(person="P-staff"), ANNUAL),
     "annual_refusal": (YEARS, _fixed(person="P-staff", refused="on", note="拒不参加"), ANNUAL),
     "annual_settings": (YEARS, _annual_settings, ANNUAL),
     "annual_announce": (YEARS, _fixed(start="2026-01-05"), ANNUAL),

@@ -16,6 +16,11 @@ from kaohe.assessments.services.leave import (
     leave_record,
     undetermined_refresh,
 )
+from kaohe.assessments.services.notifications import (
+    notification_open,
+    notifications_retire,
+    notify,
+)
 from kaohe.assessments.services.places import quota_plan_clear, quota_plan_save
 from kaohe.assessments.services.quarter import (
     period_close,
@@ -56,6 +61,9 @@ __all__ = [
     "liaison_answer",
     "liaison_ask",
     "lock_quarter",
+    "notification_open",
+    "notifications_retire",
+    "notify",
     "period_close",
     "period_open",
     "period_publish",

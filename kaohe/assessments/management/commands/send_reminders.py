@@ -7,11 +7,13 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaohe.assessments import selectors
-from kaohe.assessments.models import WRITING, Notification
+from kaohe.assessments.models import WRITING
+from kaohe.assessments.services import notify
 from kaohe.org.access import actor_for
 from kaohe.org.models import Person
 from kaohe.plans.models import PeriodState
@@ -32,7 +34,8 @@ class Command(BaseCommand):
                 continue
             text = "；".join(lines)
             assert person.user is not None
-            Notification.objects.create(user=person.user, text=text[:300])
+            # The home page lists each item as a link; the reminder leads there.
+            notify(person.user, text, url=reverse("home"))
             if person.user.email:
                 send_mail(_("平时考核待办提醒"), text, None, [person.user.email])
             sent += 1
@@ -44,7 +47,7 @@ class Command(BaseCommand):
         todo = selectors.todo(actor_for(person.user))
         lines = [_("请提交 %(period)s 的个人小结") % {"period": a.period}
                  for a in todo.mine if a.state in WRITING]
-        for period, label, count, overdue in todo.queues:
+        for period, label, count, overdue, _where in todo.queues:
             line = f"{period} {label}：{count}"
             lines.append(line + (_("（已逾期）") if overdue else ""))
         return lines

@@ -1,0 +1,32 @@
+"""The in-app notifications: each one points to the page where what it asks for is done, and
+is retired once that is done, so the home page never asks for what is already settled."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from kaohe.accounts.models import User
+from kaohe.assessments.models import Notification
+
+
+def notify(user: User, text: str, *, url: str = "", topic: str = "") -> Notification:
+    """Tell `user` in the app; `url` is where to act (a path of this site), `topic` what it
+    is about, for `notifications_retire`."""
+    if url and not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        url = ""  # only this site's own pages: a notification never sends anyone away
+    return Notification.objects.create(user=user, text=text[:300], url=url[:200],
+                                       topic=topic[:60])
+
+
+def notifications_retire(topic: str) -> int:
+    """What `topic` asked for is done (an appeal decided): its notifications no longer ask
+    anyone to act. Runs in the caller's transaction."""
+    return Notification.objects.filter(topic=topic, read=False).update(read=True)
+
+
+@transaction.atomic
+def notification_open(notification: Notification) -> str:
+    """Its user follows the notification: it is read; where to go next ("" if nowhere)."""
+    Notification.objects.filter(pk=notification.pk, read=False).update(read=True)
+    return notification.url
