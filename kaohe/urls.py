@@ -17,3 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The error pages in the site's layout and the reader's language (kaohe/web/errors.py).
+handler400 = "kaohe.web.errors.bad_request"
+handler403 = "kaohe.web.errors.permission_denied"
+handler404 = "kaohe.web.errors.page_not_found"
+handler500 = "kaohe.web.errors.server_error"

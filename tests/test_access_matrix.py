@@ -253,6 +253,8 @@ API = {
 ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES | {
     # One archived file and its correction need a closed year: tests/annual/test_archive.py
     "archive_download", "archive_correct",
+    # The icon, public, a redirect to the static file: tests/web/test_error_pages.py
+    "favicon",
 }
 
 

@@ -22,11 +22,11 @@ from kaohe.appeals import selectors
 from kaohe.appeals.models import TEXT_LIMIT, Appeal, AppealState, Channel, Opinion
 from kaohe.assessments import rules
 from kaohe.assessments import services as assessments
-from kaohe.assessments.models import Assessment, Transition
+from kaohe.assessments.models import Assessment, Notice, Transition
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Duty
-from kaohe.plans.models import Grade
+from kaohe.plans.models import Grade, Period
 
 RULE = "§十(二)"
 OUTCOMES = (AppealState.KEPT, AppealState.CHANGED)
@@ -34,6 +34,11 @@ OUTCOMES = (AppealState.KEPT, AppealState.CHANGED)
 
 def _iso(day: datetime.date) -> str:
     return day.isoformat()
+
+
+def _period(period: Period) -> list[int]:
+    """A quarter as a notice stores it, named in each reader's language when shown."""
+    return [period.year, period.quarter]
 
 
 def _required(text: str, message: str, limit: int = TEXT_LIMIT) -> str:
@@ -116,9 +121,8 @@ def _tell_office(appeal: Appeal) -> None:
     for duty in office:
         user = duty.person.user
         assert user is not None  # filtered above
-        text = _("%(name)s 对 %(period)s 考核结果提出申诉（%(day)s），请及时处理。")
-        assessments.notify(user, text % {
-            "name": assessment.person.name, "period": str(assessment.period),
+        assessments.notify(user, Notice.APPEAL_FILED, {
+            "name": assessment.person.name, "period": _period(assessment.period),
             "day": _iso(appeal.filed_on)}, url=reverse("appeal_detail", args=[appeal.pk]),
             topic=_topic(appeal))
 
@@ -217,17 +221,8 @@ def _tell_person(appeal: Appeal) -> None:
     user = appeal.assessment.person.user
     if user is None:
         return  # no account: the office tells the person on paper
-    values = {"period": str(appeal.assessment.period), "day": _iso(appeal.decided_on),  # type: ignore[arg-type]
-              "old": _label(appeal.previous_grade), "new": _label(appeal.new_grade)}
-    if appeal.state == AppealState.CHANGED:
-        text = _("您对 %(period)s 考核结果的申诉已于 %(day)s 处理：等次由“%(old)s”变更为"
-                 "“%(new)s”。") % values
-    else:
-        text = _("您对 %(period)s 考核结果的申诉已于 %(day)s 处理：维持原等次“%(old)s”。"
-                 ) % values
-    assessments.notify(user, text, url=reverse("appeal_detail", args=[appeal.pk]))
-
-
-
-def _label(grade: str) -> str:
-    return str(Grade(grade).label) if grade in Grade.values else "—"
+    values = {"period": _period(appeal.assessment.period),
+              "day": _iso(appeal.decided_on),  # type: ignore[arg-type]
+              "old": appeal.previous_grade, "new": appeal.new_grade}
+    kind = Notice.APPEAL_CHANGED if appeal.state == AppealState.CHANGED else Notice.APPEAL_KEPT
+    assessments.notify(user, kind, values, url=reverse("appeal_detail", args=[appeal.pk]))

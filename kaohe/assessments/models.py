@@ -10,11 +10,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org import scopes
 from kaohe.org.models import Category, Person, Section
 from kaohe.org.querysets import RestrictedQuerySet, Scope
+from kaohe.plans.labels import quarter_label
 from kaohe.plans.models import Grade, Period
 
 if TYPE_CHECKING:
@@ -230,8 +232,47 @@ class FollowUp(models.Model):
         return f"{self.get_kind_display()} {self.assessment}"
 
 
+class Notice(models.TextChoices):
+    """What a notification says, by kind: the label is the text, with the values stored on
+    the notification (a quarter as [year, quarter], a grade by its value), so that each
+    reader reads it in their language."""
+
+    APPEAL_FILED = "appeal_filed", _(
+        "%(name)s 对 %(period)s 考核结果提出申诉（%(day)s），请及时处理。")
+    APPEAL_CHANGED = "appeal_changed", _(
+        "您对 %(period)s 考核结果的申诉已于 %(day)s 处理：等次由“%(old)s”变更为“%(new)s”。")
+    APPEAL_KEPT = "appeal_kept", _(
+        "您对 %(period)s 考核结果的申诉已于 %(day)s 处理：维持原等次“%(old)s”。")
+    SUMMARY_DUE = "summary_due", _("请提交 %(period)s 的个人小结")
+    QUEUE = "queue", _("%(period)s %(what)s：%(count)s")
+    QUEUE_OVERDUE = "queue_overdue", _("%(period)s %(what)s：%(count)s（已逾期）")
+    REMINDER = "reminder", _("待办提醒")  # the text joins its `lines`, each a notice
+    REMIND = "remind", _("%(by)s 催办：%(period)s 有 %(n)d 项考核待您处理，请尽快办理。")
+
+
+def notice_text(kind: str, values: Mapping[str, object]) -> str:
+    """A notice in the active language. Values: `period` [year, quarter], `old`/`new` a
+    grade's value, `what` a translatable word, `lines` a list of notices ({kind, values})."""
+    if kind == Notice.REMINDER:
+        lines = values.get("lines", [])
+        assert isinstance(lines, list)
+        return str(_("；")).join(notice_text(line["kind"], line["values"]) for line in lines)
+    shown = dict(values)
+    if isinstance(period := values.get("period"), list):
+        shown["period"] = quarter_label(*period)
+    for key in ("old", "new"):
+        if key in values:
+            grade = str(values[key])
+            shown[key] = str(Grade(grade).label) if grade in Grade.values else "—"
+    if "what" in values:
+        shown["what"] = gettext(str(values["what"]))
+    return str(Notice(kind).label) % shown
+
+
 class Notification(models.Model):
-    """A reminder shown in the app (and e-mailed by `kaohe send-reminders`)."""
+    """A reminder shown in the app (and e-mailed by `kaohe send-reminders`). Written as a
+    notice (`kind` and `values`) so that it reads in the reader's language; `text` keeps it
+    as it was written, for e-mail and for notifications from before notices had kinds."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications")
@@ -241,6 +282,8 @@ class Notification(models.Model):
     # What it is about ("appeal:12", "remind"), so that it is retired once that is done and a
     # reminder is not repeated the same day.
     topic = models.CharField(max_length=60, blank=True, db_index=True)
+    kind = models.CharField(max_length=16, choices=Notice.choices, blank=True)
+    values = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
 
@@ -248,7 +291,12 @@ class Notification(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The notice in the reader's language (the stored text for one without a kind)."""
+        return notice_text(self.kind, self.values) if self.kind else self.text
 
 
 class SectionQuota(models.Model):

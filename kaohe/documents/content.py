@@ -8,18 +8,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from kaohe.annual.labels import grade_label
 from kaohe.annual.models import AnnualGrade, QuarterAttendance
 from kaohe.annual.selectors import Overview, Row
 from kaohe.assessments.models import DECIDED, Assessment, Leave, LeaveKind, Transition
 from kaohe.assessments.selectors import leave_working_days
 from kaohe.org.models import Person
+from kaohe.plans import labels
 from kaohe.plans.models import Period
 from kaohe.records.models import Entry
 from kaohe.workdays.calendar import CalendarNotCovered
-
-BLANK_DATE = "    年    月    日"
-QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,23 @@ class OfficialForm:
 
 def _day(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
-        return BLANK_DATE
+        return blank_date()
     if isinstance(value, datetime.datetime):
         value = value.date()
     return _("%(y)d 年 %(m)d 月 %(d)d 日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
+def blank_date() -> str:
+    """A date left blank on the paper form, written by hand."""
+    return _("    年    月    日")
+
+
 def _post(person: Person) -> str:
-    return "、".join(part for part in (person.title, person.rank) if part)
+    return pgettext("并列项的分隔", "、").join(part for part in (person.title, person.rank) if part)
 
 
 def quarter_name(period: Period) -> str:
-    return _("%(year)d 年第%(q)s季度") % {"year": period.year, "q": QUARTER_NAMES[period.quarter]}
+    return labels.quarter_label(period.year, period.quarter)
 
 
 # --- 公务员平时考核登记表 ----------------------------------------------------------------------
@@ -113,8 +118,8 @@ def quarterly_form(assessment: Assessment, *, leaves: list[Leave] | None = None,
     leaves = list(Leave.objects.filter(person=person)) if leaves is None else leaves
     history = list(a.transitions.all()) if transitions is None else transitions
     decided = a.state in DECIDED
-    proposed = a.proposed_grade if a.grade_determined else _("不确定等次")
-    grade = (a.grade if a.grade_determined else _("不确定等次")) if decided else ""
+    proposed = grade_label(a.proposed_grade) if a.grade_determined else _("不确定等次")
+    grade = (grade_label(a.grade) if a.grade_determined else _("不确定等次")) if decided else ""
     rewards = [text for text in (a.direct_reward, attendance.rewards if attendance else "")
                if text]
     discipline = attendance.discipline if attendance else ""
@@ -163,7 +168,8 @@ def quarterly_form(assessment: Assessment, *, leaves: list[Leave] | None = None,
 
 def annual_summary_draft(row: Row) -> str:
     """Until the person writes the year's summary: the four quarterly summaries, in order."""
-    return "\n".join(_("第%(q)s季度：%(text)s") % {"q": QUARTER_NAMES[q], "text": a.summary}
+    return "\n".join(_("%(quarter)s：%(text)s") % {"quarter": labels.quarter_name(q),
+                                                   "text": a.summary}
                      for q, a in sorted(row.assessments.items()) if a.summary.strip())
 
 
@@ -173,7 +179,8 @@ def annual_form(row: Row, view: Overview) -> OfficialForm:
     notes = []
     if result and result.is_override:
         notes.append(_("建议等次为%(rec)s，确定为%(grade)s：%(reason)s") % {
-            "rec": result.recommended, "grade": result.grade, "reason": result.reason})
+            "rec": grade_label(result.recommended), "grade": grade_label(result.grade),
+            "reason": result.reason})
     if grade == AnnualGrade.UNDETERMINED:
         notes.append(_("全年没有确定等次的季度，不确定等次（§十(三)）。"))
     return OfficialForm(
@@ -181,35 +188,35 @@ def annual_form(row: Row, view: Overview) -> OfficialForm:
         caption=_("（%(year)d 年度）") % {"year": year},
         filename=_("年度考核登记表-%(name)s-%(year)d年度") % {"name": person.name, "year": year},
         header=[
-            [Field(_("姓名"), person.name), Field(_("性别"), person.sex),
+            [Field(_("姓名"), person.name), Field(_("性别"), person.get_sex_display()),
              Field(_("出生年月"), person.birth_month.replace("-", ".") if person.birth_month
                    else "")],
             [Field(_("政治面貌"), person.political_status),
              Field(_("任现职时间"), person.in_post_since.strftime("%Y.%m")
                    if person.in_post_since else "")],
-            [Field(_("单位及职务职级"), "　".join(
+            [Field(_("单位及职务职级"), pgettext("单位与职务的分隔", "　").join(
                 part for part in (person.organ.name, person.section.name if person.section
                                   else "", _post(person)) if part))],
             [Field(_("从事或分管工作"), person.work)],
         ],
         blocks=[
             Block(_("个人总结"), (result.summary if result and result.summary
-                                  else annual_summary_draft(row)), _("本人签名"), BLANK_DATE,
+                                  else annual_summary_draft(row)), _("本人签名"), blank_date(),
                   height=8),
             Block(_("参加培训情况"), result.training if result else ""),
             Block(_("平时考核情况"), rec.line()),
             Block(_("主管领导评语和考核等次建议"),
                   "\n".join(t for t in (result.leader_comment if result else "",
-                                        _("考核等次建议：%(grade)s") % {"grade": rec.grade})
-                            if t),
-                  _("主管领导签名"), BLANK_DATE, height=3.5),
+                                        _("考核等次建议：%(grade)s") % {
+                                            "grade": grade_label(rec.grade)}) if t),
+                  _("主管领导签名"), blank_date(), height=3.5),
             Block(_("机关负责人或考核委员会意见"),
                   "\n".join(t for t in (result.committee_opinion if result else "",
-                                        _("考核等次：%(grade)s") % {"grade": grade}
+                                        _("考核等次：%(grade)s") % {"grade": grade_label(grade)}
                                         if grade else "") if t),
                   _("负责人签名（盖章）"), _day(result.decided_at if result else None),
                   height=3.5),
-            Block(_("本人意见"), result.own_opinion if result else "", _("本人签名"), BLANK_DATE,
+            Block(_("本人意见"), result.own_opinion if result else "", _("本人签名"), blank_date(),
                   height=2.5),
             Block(_("备注"), "\n".join(notes)),
         ],
@@ -230,6 +237,6 @@ def record_book(person: Person, year: int) -> OfficialForm:
             [Field(_("职务职级"), _post(person))],
         ],
         table_columns=[_("季度"), _("日期"), _("类别"), _("内容")],
-        table_rows=[[QUARTER_NAMES[(e.day.month + 2) // 3], e.day.isoformat(),
+        table_rows=[[str(labels.NUMERALS[(e.day.month + 2) // 3]), e.day.isoformat(),
                      str(e.get_kind_display()), e.text] for e in entries],
     )

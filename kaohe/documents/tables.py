@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kaohe.annual.selectors import Overview
 from kaohe.assessments.models import DECIDED, Assessment, State
 from kaohe.org.models import Category
+from kaohe.plans import labels
 from kaohe.plans.models import Grade, Period
 from kaohe.spreadsheets import workbook
 
@@ -56,8 +57,8 @@ def annual_results(view: Overview, target: str | IO[bytes]) -> None:
                    "；".join(row.broken), result.reason if result else ""]
 
     header = [_("序号"), _("人员编号"), _("姓名"), _("科室"),
-              *(_("第%(q)d季度") % {"q": q} for q in view.quarters),
-              *(_("%(grade)s次数") % {"grade": g} for g in Grade.values),
+              *(labels.quarter_name(q) for q in view.quarters),
+              *(_("%(grade)s次数") % {"grade": label} for _g, label in Grade.choices),
               _("建议等次"), _("依据"), _("确定等次"), _("改变建议"), _("不符合的规则"),
               _("理由")]
     workbook([(_("年度考核结果"), header, lines())], target)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org.models import Organ, OrgDepartment, Person
+from kaohe.plans.labels import quarter_label
 
 
 class Grade(models.TextChoices):
@@ -132,8 +133,7 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("%(year)d 年第 %(quarter)d 季度") % {"year": self.year,
-                                                       "quarter": self.quarter})
+        return quarter_label(self.year, self.quarter)
 
     @property
     def first_day(self) -> datetime.date:

@@ -61,10 +61,6 @@ class Board:
         return next((p for p in self.panels if p.key == key), None)
 
 
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year} Q{quarter}"
-
-
 def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 

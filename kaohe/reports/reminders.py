@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors
 from kaohe.assessments import services as assessments
-from kaohe.assessments.models import Assessment, Notification
+from kaohe.assessments.models import Assessment, Notice, Notification
 from kaohe.audit import chain as audit
 from kaohe.errors import NotAllowed, Refused
 from kaohe.org import access
@@ -92,9 +92,9 @@ def remind(*, period: Period, by: User) -> list[Due]:
 def _send(entry: Due, period: Period, by: User) -> None:
     user = entry.person.user
     assert user is not None  # due() keeps only people with an account
-    text = _("%(by)s 催办：%(period)s 有 %(n)d 项考核待您处理，请尽快办理。") % {
-        "by": by.get_full_name() or by.get_username(), "period": str(period), "n": entry.waiting}
-    assessments.notify(user, text, url=reverse("home"), topic=TOPIC)
+    note = assessments.notify(user, Notice.REMIND, {
+        "by": by.get_full_name() or by.get_username(), "period": [period.year, period.quarter],
+        "n": entry.waiting}, url=reverse("home"), topic=TOPIC)
     if user.email:  # once the reminder is on record: a refused 催办 e-mails nobody
         subject, to = str(_("平时考核催办")), [user.email]
-        transaction.on_commit(lambda: send_mail(subject, text, None, to))
+        transaction.on_commit(lambda: send_mail(subject, note.text, None, to))

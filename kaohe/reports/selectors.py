@@ -34,6 +34,7 @@ from kaohe.assessments.models import (
 from kaohe.org import access
 from kaohe.org.access import Actor, ReportScope
 from kaohe.org.models import Organ, Person, Section
+from kaohe.plans.labels import quarter_label
 from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.records.models import Entry
 from kaohe.reports.charts import Series, bars, lines
@@ -45,7 +46,6 @@ from kaohe.reports.layout import (
     Table,
     grade_series,
     percent,
-    quarter_label,
     share,
 )
 

@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,13 @@ from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
 from kaohe.web import nav
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links to: the static file's address
+    (hashed in production), looked up per request because the manifest exists only after
+    collectstatic."""
+    return redirect(static("kaohe/favicon.ico"), permanent=True)
 
 
 @login_required

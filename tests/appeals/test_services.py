@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from kaohe.appeals import selectors, services
 from kaohe.appeals.models import Appeal, AppealState, Channel, Opinion
@@ -400,3 +401,17 @@ def test_notices_written_before_they_had_a_topic_are_retired_or_linked(
     done, waiting = (Notification.objects.get(pk=old[a.pk].pk) for a in (decided, pending))
     assert done.read and done.topic == f"appeal:{decided.pk}"
     assert not waiting.read and waiting.url == f"/appeals/{pending.pk}/"
+
+
+def test_the_office_reads_a_new_appeal_in_its_language(world: World, today: Today) -> None:
+    staff = world.assessments["staff"]
+    told(staff)
+    today(d(2025, 9, 30))
+    file(staff)
+    notice = Notification.objects.get(user=world.users["office"])
+    with translation.override("en"):
+        shown = notice.shown
+    assert "2025 Q3" in shown and "Staff" in shown and "年" not in shown
+    with translation.override("zh-hans"):
+        assert notice.shown == notice.text
+    assert "2025 年第三季度" in notice.text

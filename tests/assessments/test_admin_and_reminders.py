@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -71,3 +72,14 @@ def test_reminders_reach_people_with_work_due(world: World) -> None:
     assert "个人小结" in note.text
     assert [m.to for m in mail.outbox if m.to == ["staff@example.gov.cn"]]
     assert not Notification.objects.filter(user=world.users["sysadmin"]).exists()
+
+
+def test_a_reminder_reads_in_the_readers_language(client_for: Sign, world: World) -> None:
+    call_command("send_reminders", stdout=io.StringIO())
+    note = Notification.objects.get(user=world.users["staff"])
+    assert note.text == "请提交 2025 年第三季度 的个人小结"  # as e-mailed
+    client = client_for("staff")
+    assert "请提交 2025 年第三季度 的个人小结" in client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/").content.decode()
+    assert "Please submit your personal summary for 2025 Q3" in page and "个人小结" not in page

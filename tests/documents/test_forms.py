@@ -161,7 +161,7 @@ def test_office_tables(world: World, client_for: Clients) -> None:
     assert dict(map(tuple, sheets["汇总"][1:]))["好"] == 1  # type: ignore[arg-type]
     sheets = read_xlsx(client.get(f"/documents/annual-results/organ/{YEAR}.xlsx").content)
     header, *rows = sheets["年度考核结果"]
-    assert header[4:8] == ["第1季度", "第2季度", "第3季度", "第4季度"]
+    assert header[4:8] == ["第一季度", "第二季度", "第三季度", "第四季度"]
     colleague = next(row for row in rows if row[1] == "P-colleague")
     assert colleague[4:8] == ["不确定等次", "一般", "一般", "较差"]
     assert colleague[header.index("建议等次")] == "基本称职"

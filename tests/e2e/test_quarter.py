@@ -128,7 +128,7 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
     page.select_option("#id_quarter", "3")
     submit(page, page.get_by_role("button", name="开启并建立考核"))
     assert "已开启考核季度" in messages(page)
-    card = page.locator("[data-testid=period]", has_text="2025 年第 3 季度")
+    card = page.locator("[data-testid=period]", has_text="2025 年第三季度")
     assert "共 21 人参加考核" in card.inner_text()
     period = Period.objects.get(organ__code="qc-sthjj", year=2025, quarter=3)
     people = taking_part(period)

@@ -81,12 +81,13 @@ def test_office_results_match_the_database(page: Any, organ: Organ) -> None:
     page.goto(f"/reports/organs/{organ.code}/results/?year=2025")
     q3 = Assessment.objects.filter(period__organ=organ, period__quarter=3, state__in=DECIDED)
     good = q3.filter(grade=Grade.GOOD).count()
-    row = next(r for r in cells(page, "quarters") if r[0] == "2025 Q3")
+    row = next(r for r in cells(page, "quarters") if r[0] == "2025 年第三季度")
     assert row[1:5] == [str(q3.filter(grade=g).count()) for g in Grade]
-    bar = page.locator('svg[data-chart=quarters] rect[data-label="2025 Q3"][data-series="好"]')
+    bar = page.locator('svg[data-chart=quarters] '
+                       'rect[data-label="2025 年第三季度"][data-series="好"]')
     assert bar.get_attribute("data-value") == str(good)
     participants = Assessment.objects.filter(period__organ=organ, period__quarter=3).count()
-    cap = next(r for r in cells(page, "cap") if r[0] == "2025 Q3")
+    cap = next(r for r in cells(page, "cap") if r[0] == "2025 年第三季度")
     assert cap[1:4] == [str(participants), str(int(participants * 0.4)), str(good)]
     shoot(page, "reports-results-office.png")
     with page.expect_download() as download:

@@ -65,13 +65,13 @@ def test_results_count_grades_per_quarter_section_and_frontline(graded: World) -
     assert scope is not None
     board = selectors.results_board(scope, Filters())
     # 好 较好 一般 较差 不确定 合计 好占比; 较差 is only proposed: not counted as decided
-    assert table(board, "quarters") == [["2025 Q2", "1", "0", "0", "0", "0", "1", "100.0%"],
-                                        ["2025 Q3", "3", "1", "1", "0", "0", "5", "60.0%"]]
+    assert table(board, "quarters") == [["2025 年第二季度", "1", "0", "0", "0", "0", "1", "100.0%"],
+                                        ["2025 年第三季度", "3", "1", "1", "0", "0", "5", "60.0%"]]
     sections = {row[0]: row[1:6] for row in table(board, "sections")}
     assert sections["甲科"] == ["2", "1", "1", "0", "0"]
     assert sections["乙科"] == ["2", "0", "0", "0", "0"]
     # 6 taking part in Q3 × 40 % → 2 places, 3 used
-    assert table(board, "cap")[1] == ["2025 Q3", "6", "2", "3", "0", "50.0%"]
+    assert table(board, "cap")[1] == ["2025 年第三季度", "6", "2", "3", "0", "50.0%"]
     assert table(board, "frontline") == [["参加考核人数", "7", "1", "14.3%"],
                                          ["“好”等次", "4", "1", "25.0%"]]
     assert table(board, "special")[0] == ["直接确定为“好”", "1"]
@@ -84,7 +84,7 @@ def test_filters_narrow_every_table(graded: World) -> None:
     scope = report_scope(actor_for(graded.users["principal"]), graded.organ)
     assert scope is not None
     board = selectors.results_board(scope, Filters(quarter=3, section="b", frontline=True))
-    assert table(board, "quarters") == [["2025 Q3", "1", "0", "0", "0", "0", "1", "100.0%"]]
+    assert table(board, "quarters") == [["2025 年第三季度", "1", "0", "0", "0", "0", "1", "100.0%"]]
     assert [row[1] for row in table(board, "people")] == ["Other Staff"]
 
 
@@ -103,7 +103,7 @@ def test_a_bad_filter_is_named_and_ignored(client_for: Callable[[str | None], Cl
     page = client_for("office").get("/reports/organs/organ/results/?year=abc&quarter=3")
     assert page.status_code == 200
     assert "年度：" in page.content.decode()
-    assert page.context["board"].panel("quarters").table.rows[0][0] == "2025 Q3"
+    assert page.context["board"].panel("quarters").table.rows[0][0] == "2025 年第三季度"
 
 
 def test_progress_per_section_and_overdue(graded: World) -> None:
@@ -219,8 +219,8 @@ def test_person_view_shows_grades_and_record_book_per_quarter(
     page = client_for("staff").get("/reports/people/P-staff/")
     rows = page.context["board"].panel("quarters").table.rows
     assert [[str(c) for c in r] for r in rows] == [
-        ["2025 Q2", "甲科", "91.00", "好", "已确认", "0"],
-        ["2025 Q3", "甲科", "92.00", "好", "已确认", "1"]]
+        ["2025 年第二季度", "甲科", "91.00", "好", "已确认", "0"],
+        ["2025 年第三季度", "甲科", "92.00", "好", "已确认", "1"]]
     years = page.context["board"].panel("years").table.rows
     assert years[0][:2] == ["2025", 2]
 

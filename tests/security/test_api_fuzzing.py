@@ -35,6 +35,8 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
+# As deployed: the error pages are the site's own and link its hashed static files.
+call_command("collectstatic", interactive=False, verbosity=0)
 from kaohe.org.demo import load_demo
 load_demo()
 from kaohe.accounts.models import ApiToken, User

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaohe.assessments import selectors
-from kaohe.assessments.models import WRITING
+from kaohe.assessments.models import WRITING, Notice
 from kaohe.assessments.services import notify
 from kaohe.org.access import actor_for
 from kaohe.org.models import Person
@@ -32,22 +32,24 @@ class Command(BaseCommand):
             lines = self.lines_for(person)
             if not lines:
                 continue
-            text = "；".join(lines)
             assert person.user is not None
             # The home page lists each item as a link; the reminder leads there.
-            notify(person.user, text, url=reverse("home"))
+            note = notify(person.user, Notice.REMINDER, {"lines": lines}, url=reverse("home"))
             if person.user.email:
-                send_mail(_("平时考核待办提醒"), text, None, [person.user.email])
+                send_mail(_("平时考核待办提醒"), note.text, None, [person.user.email])
             sent += 1
         self.stdout.write(f"{sent} reminders on {timezone.localdate()}")
 
     @staticmethod
-    def lines_for(person: Person) -> list[str]:
+    def lines_for(person: Person) -> list[dict[str, Any]]:
+        """The reminder's lines as notices; a queue's `what` is the Chinese word of the to-do
+        list (the command runs in Chinese), translated when shown."""
         assert person.user is not None
         todo = selectors.todo(actor_for(person.user))
-        lines = [_("请提交 %(period)s 的个人小结") % {"period": a.period}
-                 for a in todo.mine if a.state in WRITING]
+        lines: list[dict[str, Any]] = [
+            {"kind": Notice.SUMMARY_DUE, "values": {"period": [a.period.year, a.period.quarter]}}
+            for a in todo.mine if a.state in WRITING]
         for period, label, count, overdue, _where in todo.queues:
-            line = f"{period} {label}：{count}"
-            lines.append(line + (_("（已逾期）") if overdue else ""))
+            lines.append({"kind": Notice.QUEUE_OVERDUE if overdue else Notice.QUEUE, "values": {
+                "period": [period.year, period.quarter], "what": label, "count": count}})
         return lines
