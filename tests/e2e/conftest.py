@@ -19,6 +19,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def accept(dialog: Any) -> None:
+    dialog.accept()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -34,5 +38,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # A user who presses an irreversible button means it: the confirmation is accepted
+    # (tests/e2e/test_confirm.py dismisses it).
+    page.on("dialog", accept)
     yield page
     context.close()

@@ -5,7 +5,9 @@ page pre-fills from it; chiefs review their sections on one screen and the leade
 their chiefs; the leaders approve, the principal approves the chiefs and the 9th 好 is refused
 under the 40 % cap (§八(一)), so that person is approved as 较好 with a reason; each supervising
 leader records the feedback and each person acknowledges it; the office publishes the 好 list
-and closes the quarter, each after a confirmation page. Every change goes through a page,
+and closes the quarter, each after a confirmation page. A staff member, a chief and the office
+go their way from the home page by clicking, and what it costs them is counted (the numbers
+in the user guide). Every change goes through a page,
 except most record-book entries, which are set up directly (three people write theirs on the
 record-book page); the ORM is otherwise only read, for ids and names.
 """
@@ -13,8 +15,9 @@ record-book page); the ORM is otherwise only read, for ids and names.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -55,6 +58,30 @@ def messages(page: Any) -> str:
     return " ".join(page.locator("main .message").all_inner_texts())
 
 
+# What a role's work costs, counted in this test and written in the user guide: the pages
+# (besides the home page the user starts from) and the links and buttons pressed.
+STAFF_QUARTER = {"screens": 2, "clicks": 5}  # goal: at most 3 screens
+CHIEF_SECTION = {"screens": 1}  # goal: the whole section on one screen
+OFFICE_QUARTER_END = {"screens": 4, "clicks": 6}
+STAFF = "fengx"
+# Recorded on each page Chromium opens; calls back into the test (not subject to the CSP).
+COUNT_CLICKS = """document.addEventListener("click", e => {
+  if (e.target.closest("a, button")) window.kaoheClicked();
+}, true);"""
+
+
+@dataclass
+class Walk:
+    """One user's way through the pages, from the home page, by clicking only."""
+
+    pages: list[str] = field(default_factory=list)
+    clicks: int = 0
+
+    @property
+    def screens(self) -> int:
+        return len(set(self.pages) - {"/", "/login/"})
+
+
 class Users:
     """Everyone's own browser session, in one tab: each user logs in once through the login
     form; coming back to a user restores their session cookies, as if back at their own
@@ -66,6 +93,29 @@ class Users:
         page.set_default_timeout(30_000)  # a busy CI machine, not a slow page
         self.sessions: dict[str, list[Any]] = {}
         self.current = ""
+        self.walking: Walk | None = None
+        page.on("framenavigated", self._navigated)
+        page.expose_function("kaoheClicked", self._clicked)
+        page.add_init_script(COUNT_CLICKS)
+
+    def _navigated(self, frame: Any) -> None:
+        if self.walking is not None and frame == self.page.main_frame:
+            self.walking.pages.append(urlsplit(frame.url).path)
+
+    def _clicked(self) -> None:
+        if self.walking is not None:
+            self.walking.clicks += 1
+
+    def start_walk(self, username: str, so_far: Walk | None = None) -> Walk:
+        """`username` opens the home page and goes on by clicking only: what that costs is
+        counted, on top of `so_far`, until `stop_walk`."""
+        self(username, "/")
+        self.walking = so_far or Walk()
+        self.walking.pages.append("/")
+        return self.walking
+
+    def stop_walk(self) -> None:
+        self.walking = None
 
     def __call__(self, username: str, path: str) -> Any:
         """The page, as `username`, showing `path`."""
@@ -147,7 +197,11 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
             submit(page, page.get_by_role("button", name="记入"))
             assert "已记入记实手册" in messages(page)
             assert entry in page.locator("[data-testid=entries]").inner_text()
-            page.goto(f"/assessments/{p.pk}/")
+            if p.username == STAFF:  # from the home page's to-do
+                staff_walk = users.start_walk(STAFF)
+                submit(page, page.locator(f"main a[href='/assessments/{p.pk}/']").first)
+            else:
+                page.goto(f"/assessments/{p.pk}/")
         else:
             person = Person.objects.select_related("user").get(personnel_no=p.number)
             entry_add(person=person, by=person.user, day=datetime.date.fromisoformat(RECORD_DAY),
@@ -162,6 +216,7 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
         assert "个人小结已提交主管领导" in messages(page)
         assert page.locator("[data-testid=state]").inner_text() == "待审核评鉴"
         assert entry in page.locator("[data-testid=summary]").inner_text()
+        users.stop_walk()
 
     # Nine are proposed 好 (95 on every indicator), the others 较好 (85), each reviewer on
     # one screen: the chiefs their staff first, then the leaders in charge their chiefs.
@@ -170,7 +225,11 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
     reviewers = sorted({p.reviewer for p in people if not p.chief})
     reviewers += sorted({p.reviewer for p in people if p.chief})
     for reviewer in reviewers:
-        page = users(reviewer, f"/periods/{period.pk}/review/")
+        if reviewer == reviewers[0]:  # from the home page's to-do
+            chief_walk = users.start_walk(reviewer)
+            submit(page, page.locator(f"main a[href='/periods/{period.pk}/review/']").first)
+        else:
+            page = users(reviewer, f"/periods/{period.pk}/review/")
         assert "好：已用 0 / 8" in page.locator("[data-testid=quota]").inner_text()
         mine = [p for p in people if p.reviewer == reviewer]
         assert page.locator("[data-testid=review-row]").count() == len(mine)
@@ -189,7 +248,11 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
             assert "待审定" in row.locator("h2").inner_text()
             assert grade in row.locator("h2 .badge").all_inner_texts()
         assert f"另有 {proposed_good} 人拟定为“好”待审定" in page.inner_text("main")
+        users.stop_walk()
     assert proposed_good == 9
+    first_section = sum(1 for p in people if p.reviewer == reviewers[0])
+    assert chief_walk.screens == CHIEF_SECTION["screens"]
+    assert chief_walk.clicks == 1 + first_section  # the to-do, then one button a person
 
     # The leaders in charge approve their staff as proposed: five 好 so far.
     for leader in sorted({p.approver for p in people if not p.chief}):
@@ -250,7 +313,11 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
         assert "反馈已记录" in messages(page)
         assert page.locator("[data-testid=appeal-deadline]").inner_text() == APPEAL_DEADLINE
 
-        page = users(p.username, f"/assessments/{p.pk}/")
+        if p.username == STAFF:
+            users.start_walk(STAFF, staff_walk)
+            submit(page, page.locator(f"main a[href='/assessments/{p.pk}/']").first)
+        else:
+            page = users(p.username, f"/assessments/{p.pk}/")
         expected = "好" if p.number in good and p is not refused else "较好"
         assert page.locator("[data-testid=grade]").inner_text() == expected
         assert page.locator("[data-testid=appeal-deadline]").inner_text() == APPEAL_DEADLINE
@@ -260,32 +327,50 @@ def test_a_whole_quarter_in_the_browser(users: Users) -> None:
         submit(page, page.get_by_role("button", name="确认已知悉考核结果"))
         assert "已确认考核结果" in messages(page)
         assert page.locator("[data-testid=state]").inner_text() == "已确认"
+        users.stop_walk()
 
-    # Closing needs the 好 list published first; once published, everyone sees 8 names.
+    # Closing needs the 好 list published first.
     page = users("fengx", f"/periods/{period.pk}/published/")
     assert "名单尚未公布" in page.inner_text("main")
     page = users(OFFICE, "/periods/")
     assert "暂不能结束" in page.locator("[data-testid=close-link]").inner_text()
     page.locator("[data-testid=close-link]").click()
     assert "不能结束本季度" in page.inner_text("main") and "尚未公布" in page.inner_text("main")
-    page.goto(f"/periods/{period.pk}/publish/confirm/")
+
+    # The office's quarter end from its home page: publish, then close, each confirmed.
+    office_walk = users.start_walk(OFFICE)
+    submit(page, page.locator("nav").get_by_role("link", name="考核季度"))
+    submit(page, page.get_by_role("link", name="公布“好”等次名单…"))
     assert "将在本机关内公布 8 名“好”等次人员" in page.inner_text("main")
     submit(page, page.get_by_role("button", name="确认公布"))
     assert "已在机关内公布“好”等次人员名单" in messages(page)
+    submit(page, page.locator("nav").get_by_role("link", name="考核季度"))
+    submit(page, page.locator("[data-testid=close-link]", has_text="结束本季度"))
+    submit(page, page.get_by_role("button", name="确认结束本季度"))
+    assert "本季度考核已结束" in messages(page)
+    users.stop_walk()
+    assert "已结束" in page.locator("[data-testid=period]").first.inner_text()
+    assert page.locator("[data-testid=close-link]").count() == 0
+    assert office_walk.screens == OFFICE_QUARTER_END["screens"]
+    assert office_walk.clicks == OFFICE_QUARTER_END["clicks"]
+
+    # Everyone sees the 8 names published; the staff member finds their result.
     page = users("fengx", f"/periods/{period.pk}/published/")
     listed = page.locator("[data-testid=good-list] tbody tr td:nth-child(2)").all_inner_texts()
     assert len(listed) == 8
     assert set(listed) == {p.name for p in people if p.number in good} - {refused.name}
-
-    page = users(OFFICE, "/periods/")
-    page.locator("[data-testid=close-link]", has_text="结束本季度").click()
-    submit(page, page.get_by_role("button", name="确认结束本季度"))
-    assert "本季度考核已结束" in messages(page)
-    assert "已结束" in page.locator("[data-testid=period]").first.inner_text()
-    assert page.locator("[data-testid=close-link]").count() == 0
+    fengx = by_name["冯雪"]
+    users.start_walk(STAFF, staff_walk)
+    submit(page, page.locator("nav").get_by_role("link", name="我的考核结果"))
+    result = page.locator("[data-testid=results] tr[data-period='2025-3']")
+    assert "已结束" in result.inner_text()
+    assert result.locator("[data-testid=result-grade]").inner_text() == (
+        "好" if fengx.number in good else "较好")
+    users.stop_walk()
+    assert staff_walk.screens == STAFF_QUARTER["screens"] <= 3
+    assert staff_walk.clicks == STAFF_QUARTER["clicks"]
 
     # Closed means frozen: no summary form, nothing left to confirm.
-    fengx = by_name["冯雪"]
     page = users("fengx", f"/assessments/{fengx.pk}/")
     assert page.locator("textarea[name=text]").count() == 0
     assert page.get_by_role("button", name="提交主管领导").count() == 0
