@@ -18,20 +18,29 @@ if TYPE_CHECKING:
     from kaohe.accounts.models import User
 
 
-def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
-    """Run a service as the signed-in user; True when it went through."""
+def _refusal(request: HttpRequest, change: Callable[..., Any], kwargs: dict[str, Any]
+             ) -> tuple[str, str] | None:
+    """Run a service as the signed-in user: None when it went through, else the refusal's
+    text (with its rule) and code. A change the user may not make is a 403."""
     try:
         change(by=cast("User", request.user), **kwargs)
     except NotAllowed as refusal:
         raise PermissionDenied(refusal.message) from refusal
     except Refused as refusal:
         rule = f"（{refusal.rule}）" if refusal.rule else ""
-        messages.error(request, f"{refusal.message}{rule}")
-        return False
+        return f"{refusal.message}{rule}", refusal.code
     except CalendarNotCovered as missing:
-        messages.error(request, str(missing))
-        return False
-    return True
+        return str(missing), ""
+    return None
+
+
+def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> bool:
+    """Run a service as the signed-in user; True when it went through, else its refusal is
+    said in a message."""
+    refused = _refusal(request, change, kwargs)
+    if refused:
+        messages.error(request, refused[0])
+    return refused is None
 
 
 def attempt_on(form: forms.Form, request: HttpRequest, change: Callable[..., Any],
@@ -39,20 +48,13 @@ def attempt_on(form: forms.Form, request: HttpRequest, change: Callable[..., Any
     """Run a service for a form that will be shown again if it is refused: the refusal (with
     its rule) becomes the form's own error, next to the inputs it keeps as typed; a refusal
     coded "<field>_required" goes next to that field."""
-    try:
-        change(by=cast("User", request.user), **kwargs)
-    except NotAllowed as refusal:
-        raise PermissionDenied(refusal.message) from refusal
-    except Refused as refusal:
-        rule = f"（{refusal.rule}）" if refusal.rule else ""
-        field = refusal.code.removesuffix("_required")
-        placed = refusal.code.endswith("_required") and field in form.fields
-        form.add_error(field if placed else None, f"{refusal.message}{rule}")
-        return False
-    except CalendarNotCovered as missing:
-        form.add_error(None, str(missing))
-        return False
-    return True
+    refused = _refusal(request, change, kwargs)
+    if refused:
+        text, code = refused
+        field = code.removesuffix("_required")
+        placed = code.endswith("_required") and field in form.fields
+        form.add_error(field if placed else None, text)
+    return refused is None
 
 
 def submit(request: HttpRequest, form: forms.Form, change: Callable[..., Any], done: str,
