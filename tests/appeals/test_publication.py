@@ -250,7 +250,7 @@ def test_the_close_button_says_why_before_it_is_pressed(client_for: Sign, world:
     periods = office.get(reverse("periods")).content.decode()
     assert "暂不能结束" in periods and "申诉未了" in periods
     page = office.get(reverse("period_close_confirm", args=[period.pk])).content.decode()
-    assert "申诉期未满或申诉尚未处理，暂不能结束本季度" in page
+    assert "申诉期未满或申诉尚未处理（§十(二)），须说明理由才能提前结束本季度" in page
     assert "Staff：申诉期未满（至 2025-10-13）" in page and 'name="override_reason"' in page
     response = office.post(reverse("period_close", args=[period.pk]), {"override_reason": ""})
     assert response["Location"] == reverse("period_close_confirm", args=[period.pk])

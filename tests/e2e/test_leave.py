@@ -41,7 +41,7 @@ def test_the_office_records_corrects_and_deletes_leave(page: Any, quarter: Perio
     log_in(page, OFFICE, "/periods/")
     with page.expect_navigation():
         page.get_by_role("link", name="病假、事假登记").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "2025 年第 3 季度病假、事假"
+    assert page.get_by_role("heading", level=1).inner_text() == "2025 年第三季度病假、事假"
     assert "本季度尚无请假记录。" in page.get_by_test_id("leaves").inner_text()
 
     page.fill("#id_query", "冯")  # part of the name: the people to pick from appear

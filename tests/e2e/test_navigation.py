@@ -41,7 +41,7 @@ def test_a_staff_member_finds_their_result_after_closing(page: Any, world: World
     run_year(world, {"staff": ["好", "较好", "一般", "好"]})
     log_in(page, "staff")
     latest = page.get_by_test_id("latest-result")
-    assert "2024 年第 4 季度" in latest.inner_text() and "好" in latest.inner_text()
+    assert "2024 年第四季度" in latest.inner_text() and "好" in latest.inner_text()
     page.get_by_role("navigation").get_by_role("link", name="我的考核结果").click()
     results = page.get_by_test_id("results")
     assert results.locator(f'tr[data-period="{YEAR}-3"] [data-testid="result-grade"]'
