@@ -5,10 +5,13 @@
 
 The script plays the current quarter of the demo organ through the real pages, as the people
 of the guide would, and takes each screenshot when its page shows what the guide describes:
-the office opens the quarter, people write record-book entries and summaries, chiefs and
-leaders review, leaders approve (until the ninth 好 is refused), feedback is given and
-acknowledged, the office publishes the 好 list. It needs a demo in which the current quarter
-has not been opened yet: start the server on an empty data folder as above.
+the office opens the quarter, records a leave and tries a split of the 好 places (without
+fixing it), people write record-book entries and summaries, chiefs and leaders review, leaders
+approve (a few in one batch, then one by one until the ninth 好 is refused), feedback is given
+and acknowledged, the office publishes the 好 list and closes the quarter (giving a reason when
+the appeal window is still open), and the staff member finds the result on her person page.
+The browser's confirm() dialogs of irreversible buttons are accepted. It needs a demo in which
+the current quarter has not been opened yet: start the server on an empty data folder as above.
 """
 
 from __future__ import annotations
@@ -131,7 +134,7 @@ def main(base: str) -> None:
     demo = Demo()
     today = datetime.date.today()
     quarter = (today.month - 1) // 3 + 1
-    label = f"{today.year} 年第 {quarter} 季度"
+    label = f"{today.year} 年第{'一二三四'[quarter - 1]}季度"  # as the pages name it
     IMG.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
@@ -139,7 +142,9 @@ def main(base: str) -> None:
                                        timezone_id="Asia/Shanghai",
                                        viewport={"width": WIDE, "height": 800})
         context.set_default_timeout(30_000)
-        browser = Browser(context.new_page())
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # the confirm() of irreversible buttons
+        browser = Browser(page)
         play(browser, demo, quarter, label)
         chromium.close()
 
@@ -152,6 +157,28 @@ def play(browser: Browser, demo: Demo, quarter: int, label: str) -> None:
     page.select_option("#id_quarter", str(quarter))
     submit(page, page.get_by_role("button", name="开启并建立考核"))
     shot(page, "office-periods-open.png")
+
+    print("病假、事假登记和名额分配")
+    period = page.locator("[data-testid=period]", has_text=label)
+    submit(page, period.get_by_role("link", name="病假、事假登记"))
+    form = page.locator("[data-testid=leave-form]")
+    form.locator("#id_query").fill("冯")
+    form.locator("[data-testid=pick]", has_text="冯雪").locator("input").check()
+    first = datetime.date(datetime.date.today().year, 3 * quarter - 2, 1) + datetime.timedelta(14)
+    monday = first + datetime.timedelta(-first.weekday() % 7)
+    form.locator("select[name=kind]").select_option("sick")
+    form.locator("input[name=start]").fill(monday.isoformat())
+    form.locator("input[name=end]").fill((monday + datetime.timedelta(1)).isoformat())
+    submit(page, form.get_by_role("button", name="登记"))
+    page.locator("[data-testid=leave]", has_text="冯雪").wait_for()
+    shot(page, "office-leave.png")
+    page = browser.as_user(OFFICE, "/periods/")
+    period = page.locator("[data-testid=period]", has_text=label)
+    submit(page, period.locator("[data-testid=plan-places]"))
+    # Only a trial: a fixed split would also cap each section's 好 during approval.
+    page.locator("form[method=get] input[name=frontline_weight]").fill("1")
+    submit(page, page.get_by_role("button", name="试算"))
+    shot(page, "office-quota-plan.png")
 
     print("记实手册和个人小结")
     page = browser.as_user("fengx", "/records/")
@@ -208,7 +235,16 @@ def play(browser: Browser, demo: Demo, quarter: int, label: str) -> None:
     propose(page, rows["冯雪"], "fengx" in demo.good, submit_it=False)
     for details in page.locator(f"#{rows['冯雪']} details").all():
         details.evaluate("d => d.open = true")
+    page.locator(f"#{rows['冯雪']} [data-testid=composite]").wait_for()  # the live preview
     shot(page, "chief-review.png")
+    page.goto(review)
+    row = page.locator(f"#{rows['冯雪']}")
+    for score in row.locator("input.score").all():
+        score.fill("88")
+    row.locator(f"select[name='{rows['冯雪']}-grade']").select_option("好")
+    row.locator("[data-testid=reason-needed]").wait_for()
+    row.locator(f"textarea[name='{rows['冯雪']}-comment']").fill("数据分析工作成效突出。")
+    shot(page, "chief-review-preview.png", part=row)
     leaders = {"limy", "wangzq", "chensm"}
     reviewers = sorted(set(demo.reviewer.values()), key=lambda r: (r in leaders, r))
     by_name = {demo.name[u]: u for u in demo.reviewer}
@@ -221,10 +257,18 @@ def play(browser: Browser, demo: Demo, quarter: int, label: str) -> None:
     refused = ""
     approval = review.replace("/review/", "/approval/")
     page = browser.as_user("limy", approval)
-    shot(page, "leader-approval.png")
+    # A few in one batch: far fewer 好 than places, so the ninth is still refused below.
+    for box in page.locator("[data-testid=approval-row] input[type=checkbox]").all()[:3]:
+        box.check()
+    submit(page, page.get_by_role("button", name="批量审定所选人员…"))
+    shot(page, "leader-batch-confirm.png")
+    submit(page, page.get_by_role("button", name="确认同意"))
+    shot(page, "leader-approval.png")  # proposed and approved grades side by side
     for leader in ("chensm", "limy", "wangzq", PRINCIPAL):
         page = browser.as_user(leader, approval)
-        for name in page.locator("[data-testid=approval-row] td:first-child").all_inner_texts():
+        waiting = page.locator("[data-testid=approval-row]").filter(
+            has=page.get_by_role("button", name="同意"))
+        for name in waiting.locator("td:first-child").all_inner_texts():
             row = page.locator("[data-testid=approval-row]", has_text=name)
             submit(page, row.get_by_role("button", name="同意"))
             if "名额已满" in page.locator("main").inner_text():
@@ -262,9 +306,27 @@ def play(browser: Browser, demo: Demo, quarter: int, label: str) -> None:
     page = browser.as_user(OFFICE, "/periods/")
     page.locator("[data-testid=period] details").first.evaluate("d => d.open = true")
     shot(page, "office-periods.png", part=page.locator("[data-testid=period]").first)
-    submit(page, page.get_by_role("button", name="公布“好”等次名单"))
+    submit(page, page.get_by_role("link", name="公布“好”等次名单…"))
+    shot(page, "office-publish-confirm.png")
+    submit(page, page.get_by_role("button", name="确认公布"))
     page = browser.as_user("fengx", approval.replace("/approval/", "/published/"))
     shot(page, "office-published.png")
+
+    print("结束季度")
+    page = browser.as_user(OFFICE, "/periods/")
+    submit(page, page.locator("[data-testid=period]", has_text=label)
+           .locator("[data-testid=close-link]"))
+    reason = page.locator("textarea[name=override_reason]")
+    if reason.count():  # feedback was given today: the appeal window is still open
+        reason.fill("按上级要求报送本季度考核结果，申诉期内的申诉照常受理。")
+        shot(page, "office-close-confirm.png")
+        submit(page, page.get_by_role("button", name="说明理由后提前结束本季度"))
+    else:
+        shot(page, "office-close-confirm.png")
+        submit(page, page.get_by_role("button", name="确认结束本季度"))
+    page = browser.as_user("fengx", "/")
+    submit(page, page.locator("header, nav").get_by_role("link", name="我的考核结果").first)
+    shot(page, "staff-results.png", part=page.locator("[data-testid=results]"))
 
     print("工作日历和组织信息")
     page = browser.as_user(OFFICE, "/admin/")
