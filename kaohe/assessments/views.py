@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -389,20 +390,22 @@ def _person_named(request: ActorRequest, period: Period, text: str) -> Person | 
 @login_required
 @require_POST
 def leave_correct(request: ActorRequest, leave_id: int) -> HttpResponse:
-    leave = selectors.leave_detail(request.actor, leave_id)
-    form = forms.LeaveCorrectionForm(request.POST)
-    submit(request, form, services.leave_correct,
-           _("%(name)s：请假记录已更正。") % {"name": leave.person.name}, leave=leave)
-    return _back(request, reverse("periods"))
+    return _leave_change(request, leave_id, forms.LeaveCorrectionForm, services.leave_correct,
+                         _("%(name)s：请假记录已更正。"))
 
 
 @login_required
 @require_POST
 def leave_delete(request: ActorRequest, leave_id: int) -> HttpResponse:
+    return _leave_change(request, leave_id, forms.ReasonForm, services.leave_delete,
+                         _("%(name)s：请假记录已删除。"))
+
+
+def _leave_change(request: ActorRequest, leave_id: int, form_class: type[django_forms.Form],
+                  change: Callable[..., Any], done: str) -> HttpResponse:
     leave = selectors.leave_detail(request.actor, leave_id)
-    form = forms.ReasonForm(request.POST)
-    submit(request, form, services.leave_delete,
-           _("%(name)s：请假记录已删除。") % {"name": leave.person.name}, leave=leave)
+    submit(request, form_class(request.POST), change, done % {"name": leave.person.name},
+           leave=leave)
     return _back(request, reverse("periods"))
 
 
