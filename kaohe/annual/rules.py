@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from functools import cache
+from itertools import groupby
+from typing import Any, NamedTuple, Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as noop
 
 from kaohe.annual.models import AnnualGrade
 from kaohe.plans.models import Grade
@@ -32,6 +35,26 @@ BROKEN = {
 }
 
 
+class Reason:
+    """One line of why a grade is recommended, translated and filled in only when shown: an
+    organ's overview holds a few for each of its people, and a page shows a few dozen rows."""
+
+    __slots__ = ("message", "values")
+
+    def __init__(self, message: str, values: dict[str, Any] | None = None) -> None:
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        text = _(self.message)
+        return text % self.values if self.values is not None else text
+
+    def __contains__(self, part: str) -> bool:
+        return part in str(self)
+
+    def __repr__(self) -> str:
+        return f"Reason({str(self)!r})"
+
+
 class Thresholds(Protocol):
     """What the rules read from AnnualYear (a protocol, so tests may pass plain objects)."""
 
@@ -44,9 +67,9 @@ class Thresholds(Protocol):
     def excellent_limit(self, participants: int) -> int: ...
 
 
-@dataclass(frozen=True)
-class Quarter:
-    """One quarter of one person: `grade` is empty while undecided or when not determined."""
+class Quarter(NamedTuple):
+    """One quarter of one person: `grade` is empty while undecided or when not determined.
+    A tuple: an organ's year builds one for each of its assessments."""
 
     quarter: int
     grade: str = ""
@@ -70,7 +93,7 @@ class Recommendation:
     rank: int | None = None
     tie: bool = False
     grade: str = ""
-    rules: list[str] = field(default_factory=list)
+    rules: list[Reason] = field(default_factory=list)
 
     @property
     def taking_part(self) -> int:
@@ -100,7 +123,10 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
              refused: bool = False) -> Recommendation:
     """Everything that follows from one person's own quarters (not yet the ratio)."""
     rec = Recommendation(key=key, quarters={q.quarter: q for q in quarters}, refused=refused)
-    rec.counts = {g: sum(1 for q in quarters if q.grade == g) for g in GRADES}
+    rec.counts = dict.fromkeys(GRADES, 0)
+    for q in quarters:
+        if q.grade:
+            rec.counts[q.grade] += 1
     rec.undetermined = sum(1 for q in quarters if q.decided and not q.determined)
     rec.pending = sum(1 for q in quarters if not q.decided)
     lower = sum(rec.counts[g] for g in LOWER)
@@ -112,44 +138,47 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
                     and good >= settings.excellent_good_share * rec.graded)
     rec.priority = rec.eligible and good == rec.taking_part
     if rec.pending:
-        rec.rules.append(_("有 %(n)d 个季度尚未审定，建议等次可能变化") % {"n": rec.pending})
+        rec.rules.append(Reason(noop("有 %(n)d 个季度尚未审定，建议等次可能变化"),
+                                {"n": rec.pending}))
     if refused:
         rec.grade = AnnualGrade.INCOMPETENT
-        rec.rules.append(_("无正当理由不参加考核 → 不称职（§十(一)）"))
+        rec.rules.append(Reason(noop("无正当理由不参加考核 → 不称职（§十(一)）")))
     elif rec.graded == 0:
         rec.grade = AnnualGrade.UNDETERMINED
-        rec.rules.append(_("全年没有确定等次的季度 → 不确定等次（§十(三)）"))
+        rec.rules.append(Reason(noop("全年没有确定等次的季度 → 不确定等次（§十(三)）")))
     elif rec.all_poor:
         rec.grade = AnnualGrade.INCOMPETENT
-        rec.rules.append(_("每个季度均为“较差” → 可直接确定为不称职（§九(四)）"))
+        rec.rules.append(Reason(noop("每个季度均为“较差” → 可直接确定为不称职（§九(四)）")))
     elif rec.lower:
         rec.grade = AnnualGrade.BASIC
-        rec.rules.append(_(
+        rec.rules.append(Reason(noop(
             "“一般”“较差”共 %(lower)d 次，超过参加的 %(quarters)d 个季度的 %(share)s → "
-            "原则上基本称职或不称职（§九(四)）") % {
+            "原则上基本称职或不称职（§九(四)）"), {
                 "lower": lower, "quarters": rec.taking_part,
-                "share": _percent(settings.lower_share)})
+                "share": _percent(settings.lower_share)}))
     else:
         rec.grade = AnnualGrade.COMPETENT
         rec.rules.append(_excellent_reason(rec, settings, good, lower))
     return rec
 
 
-def _excellent_reason(rec: Recommendation, settings: Thresholds, good: int, lower: int) -> str:
+def _excellent_reason(rec: Recommendation, settings: Thresholds, good: int,
+                      lower: int) -> Reason:
     if rec.priority:
-        return str(_("每个季度均为“好” → 优先评为优秀（§九(三)）"))
+        return Reason(noop("每个季度均为“好” → 优先评为优秀（§九(三)）"))
     if rec.eligible:
-        return str(_("“好” %(good)d 次，达到确定等次季度的 %(share)s，且无“一般”“较差” → "
-                     "可评为优秀（§九(三)）") % {
-                         "good": good, "share": _percent(settings.excellent_good_share)})
+        return Reason(noop("“好” %(good)d 次，达到确定等次季度的 %(share)s，且无“一般”“较差” → "
+                           "可评为优秀（§九(三)）"), {
+                               "good": good, "share": _percent(settings.excellent_good_share)})
     if lower:
-        return str(_("有“一般”或“较差” → 不能评为优秀（§九(三)）"))
-    return str(_("“好” %(good)d 次，未达到确定等次季度的 %(share)s（至少 %(min)d 次） → "
-                 "不能评为优秀（§九(三)）") % {
-                     "good": good, "share": _percent(settings.excellent_good_share),
-                     "min": settings.excellent_min_good})
+        return Reason(noop("有“一般”或“较差” → 不能评为优秀（§九(三)）"))
+    return Reason(noop("“好” %(good)d 次，未达到确定等次季度的 %(share)s（至少 %(min)d 次） → "
+                       "不能评为优秀（§九(三)）"), {
+                           "good": good, "share": _percent(settings.excellent_good_share),
+                           "min": settings.excellent_min_good})
 
 
+@cache  # one organ's settings, asked for each of its people
 def _percent(share: Decimal) -> str:
     return f"{(share * 100).normalize():f}%"
 
@@ -161,35 +190,39 @@ def participants(recs: list[Recommendation], settings: Thresholds) -> int:
 
 def rank(recs: list[Recommendation], settings: Thresholds) -> int:
     """Rank the eligible candidates and recommend 优秀 within the ratio. A group tied at the
-    line gets no automatic place: the committee decides among them. Returns the limit."""
+    line gets no automatic place: the committee decides among them. Returns the limit.
+    One pass: each ranking key is computed once, and a tie group is a run of equal keys."""
     limit = settings.excellent_limit(participants(recs, settings))
-    candidates = sorted((r for r in recs if r.eligible and r.grade == AnnualGrade.COMPETENT),
-                        key=lambda r: r.key)
-    candidates.sort(key=lambda r: r.ranking_key(), reverse=True)  # stable: ties by number
+    keyed = sorted(((r.ranking_key(), r) for r in recs
+                    if r.eligible and r.grade == AnnualGrade.COMPETENT),
+                   key=lambda pair: pair[1].key)
+    keyed.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties by number
     position = 0
-    while position < len(candidates):
-        group = [r for r in candidates[position:]
-                 if r.ranking_key() == candidates[position].ranking_key()]
-        for r in group:
-            r.rank = position + 1
-        if position + len(group) <= limit:
-            for r in group:
-                r.grade = AnnualGrade.EXCELLENT
-                r.rules.append(_("排名第 %(rank)d，在优秀名额 %(limit)d 名之内") % {
-                    "rank": r.rank, "limit": limit})
-        elif position < limit:
-            for r in group:
-                r.tie = True
-                r.rules.append(_(
-                    "与另外 %(others)d 人并列第 %(rank)d，只剩 %(left)d 个优秀名额 → "
-                    "由考核委员会研究确定") % {
-                        "others": len(group) - 1, "rank": r.rank, "left": limit - position})
-        else:
-            for r in group:
-                r.rules.append(_("排名第 %(rank)d，超出优秀名额 %(limit)d 名") % {
-                    "rank": r.rank, "limit": limit})
+    for _key, pairs in groupby(keyed, key=lambda pair: pair[0]):
+        group = [r for _same, r in pairs]
+        _place(group, position, limit)
         position += len(group)
     return limit
+
+
+def _place(group: list[Recommendation], position: int, limit: int) -> None:
+    """One group of equal keys starting after `position` others: within the ratio, tied at
+    the line (the committee decides, §九(三)), or beyond it."""
+    for r in group:
+        r.rank = position + 1
+        if position + len(group) <= limit:
+            r.grade = AnnualGrade.EXCELLENT
+            r.rules.append(Reason(noop("排名第 %(rank)d，在优秀名额 %(limit)d 名之内"), {
+                "rank": r.rank, "limit": limit}))
+        elif position < limit:
+            r.tie = True
+            r.rules.append(Reason(noop(
+                "与另外 %(others)d 人并列第 %(rank)d，只剩 %(left)d 个优秀名额 → "
+                "由考核委员会研究确定"), {
+                    "others": len(group) - 1, "rank": r.rank, "left": limit - position}))
+        else:
+            r.rules.append(Reason(noop("排名第 %(rank)d，超出优秀名额 %(limit)d 名"), {
+                "rank": r.rank, "limit": limit}))
 
 
 def broken_rules(rec: Recommendation, grade: str, *, excellent_taken: int,

@@ -3,10 +3,12 @@ fixed number of queries whatever the number of people (query budget)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from kaohe.annual import rules
@@ -18,14 +20,50 @@ from kaohe.org.models import Organ, Person
 from kaohe.plans.models import Period
 
 
+QUARTERS = (1, 2, 3, 4)
+
+
+class People(dict[int, Person]):
+    """The people of an overview, read when first needed: a page reads only its own rows
+    (`load`); any other use reads all of them at once, never one query a person."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        super().__init__()
+        self.ids = list(ids)
+
+    def __missing__(self, person_id: int) -> Person:
+        self.load(self.ids)
+        return dict.__getitem__(self, person_id)
+
+    def load(self, ids: Iterable[int]) -> None:
+        """Read these people with their section and organ. The organs are read apart and
+        shared: joined, the same organ row was decoded again for each of thousands."""
+        persons = Person.objects.select_related("section").in_bulk(
+            [pk for pk in ids if pk not in self])
+        organs = Organ.objects.in_bulk({person.organ_id for person in persons.values()})
+        for person in persons.values():
+            person.organ = organs[person.organ_id]
+        self.update(persons)
+
+
 @dataclass
 class Row:
-    person: Person
-    rec: rules.Recommendation
+    person_id: int
+    rec: rules.Recommendation  # rec.key is the person's personnel number
     result: AnnualResult | None
+    people: People = field(repr=False)
     # By quarter; filled only by overview(with_assessments=True).
     assessments: dict[int, Assessment] = field(default_factory=dict)
     provisional: bool = False  # 暂定: the year is incomplete or a quarter undecided
+
+    @property
+    def person(self) -> Person:
+        return self.people[self.person_id]
+
+    @property
+    def by_quarter(self) -> list[rules.Quarter | None]:
+        """The four quarters in order, None where the person was not assessed here."""
+        return [self.rec.quarters.get(q) for q in QUARTERS]
 
     @property
     def decided_grade(self) -> str:
@@ -49,8 +87,9 @@ class Overview:
     rows: list[Row]
     limit: int
     participants: int
+    people: People
     may_decide: bool = False
-    quarters: list[int] = field(default_factory=lambda: [1, 2, 3, 4])
+    quarters: tuple[int, ...] = QUARTERS
 
     @property
     def closed_quarters(self) -> int:
@@ -60,7 +99,7 @@ class Overview:
     def year_complete(self) -> bool:
         return rules.year_complete(self.closed_quarters)
 
-    @property
+    @cached_property
     def confirmable(self) -> list[Row]:
         """Those not decided yet whose recommendation needs no decision of its own
         (kaohe.annual.rules.needs_decision): the office may confirm them in one step."""
@@ -70,10 +109,10 @@ class Overview:
                                          limit=self.limit, closed_quarters=self.closed_quarters)
         return [undecided[rec.key] for rec in chosen]
 
-    @property
+    @cached_property
     def candidates(self) -> list[Row]:
         ranked = [row for row in self.rows if row.rec.rank is not None]
-        return sorted(ranked, key=lambda row: (row.rec.rank or 0, row.person.personnel_no))
+        return sorted(ranked, key=lambda row: (row.rec.rank or 0, row.rec.key))
 
     @property
     def excellent_decided(self) -> int:
@@ -85,7 +124,7 @@ class Overview:
 
     def row_of(self, person: Person) -> Row:
         for row in self.rows:
-            if row.person.pk == person.pk:
+            if row.person_id == person.pk:
                 return row
         raise Http404
 
@@ -98,8 +137,7 @@ def annual_year(organ: Organ, year: int) -> AnnualYear:
 
 # The columns the recommendation follows from, read as plain values: building the assessments
 # themselves (six model instances a row, the scores decoded) was five sixths of a roll-up.
-QUARTER_COLUMNS = ("person_id", "period__quarter", "state", "grade", "grade_determined",
-                   "composite_score")
+QUARTER_COLUMNS = ("period__quarter", "state", "grade", "grade_determined", "composite_score")
 
 
 def quarter_of(quarter: int, state: str, grade: str, determined: bool,
@@ -114,24 +152,27 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     """Every person assessed by the organ in the year, with their quarters and the
     recommendation. The ratio is always computed on the whole organ; `people` only narrows
     the rows returned (for one person's forms). The assessments themselves are loaded only
-    `with_assessments` (the official forms read their texts)."""
+    `with_assessments` (the official forms read their texts); the people, when first used."""
     periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
     found = (Assessment.objects.filter(period__in=periods.values())
              .order_by("section__code", "-category", "person__personnel_no", "period__quarter"))
     quarters: dict[int, list[rules.Quarter]] = {}
-    for person_id, *columns in found.values_list(*QUARTER_COLUMNS):
+    numbers: dict[int, str] = {}
+    for person_id, number, *columns in found.values_list(
+            "person_id", "person__personnel_no", *QUARTER_COLUMNS):
         quarters.setdefault(person_id, []).append(quarter_of(*columns))
-    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)}
-               if annual.pk else {})
-    for person_id in results:  # refusing to take part: no assessment at all
+        numbers[person_id] = number
+    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)
+                .annotate(number=F("person__personnel_no"))} if annual.pk else {})
+    for person_id, result in results.items():  # refusing to take part: no assessment at all
         quarters.setdefault(person_id, [])
-    persons = Person.objects.select_related("organ", "section").in_bulk(quarters)
+        numbers[person_id] = result.number
+    loader = People(quarters)
     rows = [
-        Row(person=persons[person_id],
-            rec=rules.evaluate(persons[person_id].personnel_no, found_, annual,
+        Row(person_id=person_id, people=loader, result=results.get(person_id),
+            rec=rules.evaluate(numbers[person_id], found_, annual,
                                refused=bool(results.get(person_id)
-                                            and results[person_id].refused_to_take_part)),
-            result=results.get(person_id))
+                                            and results[person_id].refused_to_take_part)))
         for person_id, found_ in quarters.items()
     ]
     recs = [row.rec for row in rows]
@@ -140,16 +181,17 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     for row in rows:
         row.provisional = rules.provisional(row.rec, closed)
     if people is not None:
-        rows = [row for row in rows if row.person.pk in people]
+        rows = [row for row in rows if row.person_id in people]
+        loader.ids = [row.person_id for row in rows]
     if with_assessments:
         _attach_assessments(rows, found, people)
     return Overview(annual=annual, periods=periods, rows=rows, limit=limit,
-                    participants=rules.participants(recs, annual))
+                    participants=rules.participants(recs, annual), people=loader)
 
 
 def _attach_assessments(rows: list[Row], found: QuerySet[Assessment],
                         people: list[int] | None) -> None:
-    by_person = {row.person.pk: row for row in rows}
+    by_person = {row.person_id: row for row in rows}
     if people is not None:
         found = found.filter(person_id__in=people)
     for assessment in found.select_related("section", "period"):

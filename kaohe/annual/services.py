@@ -87,7 +87,7 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
     if grade not in AnnualGrade.values:
         raise Invalid(_("年度等次须为优秀、称职、基本称职、不称职或不确定等次。"), rule=RULE)
     view = selectors.overview(annual)
-    row = next((r for r in view.rows if r.person.pk == person.pk), None)
+    row = next((r for r in view.rows if r.person_id == person.pk), None)
     if row is None:
         raise Invalid(_("%(name)s本年度没有参加本机关的平时考核。") % {"name": person.name},
                       rule=RULE)
@@ -95,7 +95,7 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
         raise Refused(_("%(name)s还有 %(n)d 个季度未审定，不能确定年度等次。") % {
             "name": person.name, "n": row.rec.pending}, rule=RULE, code="unfinished")
     taken = sum(1 for r in view.rows
-                if r.decided_grade == AnnualGrade.EXCELLENT and r.person.pk != person.pk)
+                if r.decided_grade == AnnualGrade.EXCELLENT and r.person_id != person.pk)
     broken = rules.broken_rules(row.rec, grade, excellent_taken=taken, limit=view.limit)
     if grade != row.rec.grade or broken:
         reason = required_reason(reason, _("与建议等次不同或不符合规则时，须写明理由。"))
@@ -125,7 +125,7 @@ def results_confirm_all(*, organ: Organ, year: int, people: list[str],
     office_only(organ, by)
     annual = open_year(organ, year)
     view = selectors.overview(annual)
-    confirmable = {row.person.personnel_no: row for row in view.confirmable}
+    confirmable = {row.rec.key: row for row in view.confirmable}
     if not confirmable:
         raise Refused(_("没有可以批量确认的建议等次。"), rule=RULE, code="nothing_to_confirm")
     if sorted(people) != sorted(confirmable):

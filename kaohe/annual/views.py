@@ -16,9 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kaohe.annual import forms, selectors, services
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt
+from kaohe.lib.paging import page_of
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Person
+
+ROWS_PER_PAGE = 50
 
 
 def _overview(request: ActorRequest, organ: str, year: int) -> selectors.Overview:
@@ -31,9 +34,13 @@ def _back(organ: str, year: int) -> HttpResponse:
 
 @login_required
 def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
+    """The whole organ is ranked; its people and the candidates are shown a page at a time."""
     view = _overview(request, organ, year)
+    rows = page_of(request, view.rows, ROWS_PER_PAGE)
+    ranked = page_of(request, view.candidates, ROWS_PER_PAGE, param="rank")
+    view.people.load(row.person_id for row in [*rows, *ranked])
     return render(request, "annual/year.html", {
-        "view": view, "organ": view.annual.organ, "year": year,
+        "view": view, "organ": view.annual.organ, "year": year, "rows": rows, "ranked": ranked,
         "settings_form": forms.SettingsForm(instance=view.annual),
         "announce_form": forms.AnnounceForm(), "refusal_form": forms.RefusalForm(),
         "grades": forms.DecideForm.base_fields["grade"].choices,  # type: ignore[attr-defined]
@@ -52,7 +59,8 @@ def announcement(request: ActorRequest, organ: str, year: int) -> HttpResponse:
 
 def _person(view: selectors.Overview, personnel_no: str) -> Person:
     for row in view.rows:
-        if row.person.personnel_no == personnel_no:
+        if row.rec.key == personnel_no:
+            row.people.load([row.person_id])  # this one only, not the whole organ
             return row.person
     raise Http404
 

@@ -105,7 +105,7 @@ def annual(request: ActorRequest, organ: str, year: int) -> AnnualOut:
 @router.post("/annual/{organ}/{year}/decisions", response=DecisionOut)
 def decide(request: ActorRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
     view = selectors.annual_overview(request.actor, organ, year)
-    row = next((r for r in view.rows if r.person.personnel_no == body.person), None)
+    row = next((r for r in view.rows if r.rec.key == body.person), None)
     if row is None:
         raise Http404
     result = services.result_decide(organ=view.annual.organ, year=year, person=row.person,

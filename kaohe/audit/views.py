@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.audit import chain, selectors
 from kaohe.audit.forms import EventSearchForm
+from kaohe.lib.paging import page_of
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 
@@ -30,11 +30,8 @@ def events(request: ActorRequest) -> HttpResponse:
     criteria = form.cleaned_data if form.is_valid() else {}
     # The auditor's own reading is on the record too.
     chain.record("audit.search", new={k: v for k, v in criteria.items() if v})
-    page = Paginator(selectors.search(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/events.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "audit/events.html", {
+        "form": form, "page": page_of(request, selectors.search(criteria), PAGE_SIZE)})
 
 
 @login_required

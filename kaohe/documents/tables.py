@@ -52,7 +52,7 @@ def annual_results(view: Overview, target: str | IO[bytes]) -> None:
             yield [number, row.person.personnel_no, row.person.name,
                    row.person.section.name if row.person.section else "", *quarters,
                    *(row.rec.counts[g] for g in Grade.values), row.rec.grade,
-                   "；".join(row.rec.rules), row.decided_grade,
+                   "；".join(map(str, row.rec.rules)), row.decided_grade,
                    _("是") if result and result.is_override else "",
                    "；".join(row.broken), result.reason if result else ""]
 

@@ -259,3 +259,34 @@ def test_settings_page_and_announcement_length(
                            {**form, "excellent_ratio": "0.3"}, follow=True)
     assert "25" in response.content.decode() and overview(world).annual.excellent_ratio == \
         Decimal("0.25")
+
+
+def test_a_large_organ_is_shown_a_page_at_a_time_and_ranked_whole(
+        world: World, client_for: Callable[[str | None], Client],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every person is ranked and counted, whatever page is shown; each list has its own
+    pages, and a page number out of range shows the last page."""
+    from kaohe.annual import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 4)
+    run_year(world, {"staff": ["好"] * 4, "chief": ["好"] * 4, "office": ["好", "好", "好", "较好"],
+                     "colleague": ["好", "好", "好", "较好"], "other_staff": ["好"] * 4})
+    client = client_for("office")
+
+    def names(page: str, table: str) -> list[str]:
+        body = page.split(f'data-testid="{table}"', 1)[1].split("</table>", 1)[0]
+        return [p.name for p in world.people.values()
+                if f'data-person="{p.personnel_no}"' in body or f"<td>{p.name}</td>" in body]
+
+    first = client.get(f"/annual/organ/{YEAR}/").content.decode()
+    second = client.get(f"/annual/organ/{YEAR}/?page=2").content.decode()
+    beyond = client.get(f"/annual/organ/{YEAR}/?page=99&rank=x").content.decode()
+    assert "参加年度考核 6 人" in first and "参加年度考核 6 人" in second  # the whole organ
+    assert len(names(first, "annual-table")) == 4 and len(names(second, "annual-table")) == 2
+    assert set(names(first, "annual-table")).isdisjoint(names(second, "annual-table"))
+    assert names(beyond, "annual-table") == names(second, "annual-table")
+    assert "第 1 页，共 2 页" in first and 'href="?page=2#people"' in first
+    # The candidates have pages of their own, which keep the other list's page.
+    ranked = client.get(f"/annual/organ/{YEAR}/?page=2&rank=2").content.decode()
+    assert len(names(first, "candidates")) == 4 and len(names(ranked, "candidates")) == 1
+    assert 'href="?page=2&amp;rank=1#candidates"' in ranked

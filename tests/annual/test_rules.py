@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kaohe.annual import rules
 from kaohe.annual.models import AnnualGrade, AnnualYear
 from kaohe.annual.rules import Quarter
@@ -205,3 +208,23 @@ def test_broken_rules() -> None:
                               limit=4) == ["refused"]
     assert rules.broken_rules(plain, AnnualGrade.UNDETERMINED, excellent_taken=0,
                               limit=4) == ["has_grades"]
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from([G, FG]), min_size=4, max_size=4),
+                          st.sampled_from(["88", "90", "92.5"])), max_size=40))
+def test_the_ranking_follows_its_definition_for_any_organ(
+        specs: list[tuple[list[str], str]]) -> None:
+    """Rank = 1 + the candidates strictly ahead; a group of equal keys gets 优秀 when it fits
+    within the ratio whole, ties at the line when it straddles it, and nothing beyond."""
+    recs = people(*((f"P{n:03d}", grades, score) for n, (grades, score) in enumerate(specs)))
+    candidates = [r for r in recs if r.eligible]
+    limit = rules.rank(recs, year())
+    for r in recs:
+        if r not in candidates:
+            assert r.rank is None and r.grade != AnnualGrade.EXCELLENT
+            continue
+        ahead = sum(1 for other in candidates if other.ranking_key() > r.ranking_key())
+        group = sum(1 for other in candidates if other.ranking_key() == r.ranking_key())
+        assert r.rank == ahead + 1
+        assert (r.grade == AnnualGrade.EXCELLENT) == (ahead + group <= limit)
+        assert r.tie == (ahead < limit < ahead + group)
