@@ -134,6 +134,11 @@ TEMPLATES = [
     },
 ]
 
+# Every form's widgets and labels written in Python, the markup of Django's own templates
+# (kaohe/lib/renderer.py). One renderer for the process: a renderer builds its own template
+# engine, which had been built again for each form of a page.
+FORM_RENDERER = "kaohe.lib.renderer.FastRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kaohe.sqlite3'}"),

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
 from kaohe.assessments.models import Assessment, FeedbackMethod, LeaveKind
-from kaohe.lib.renderer import FastRenderer
 from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade, Indicator
 
@@ -47,9 +46,7 @@ class QuestionForm(forms.Form):
 class ProposalForm(forms.Form):
     """One indicator field per indicator of the year's plan, then the grade and the inputs
     the plan requires besides the summary (§七(三)). Rendered once per person on the review
-    screen: its widgets are written by the FastRenderer."""
-
-    default_renderer = FastRenderer
+    screen (settings.FORM_RENDERER writes its widgets in Python)."""
 
     grade = forms.ChoiceField(label=_("拟定等次"), choices=GRADE_CHOICES, required=False)
     comment = forms.CharField(label=_("评鉴意见"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from kaohe.assessments.forms import (
 )
 from kaohe.assessments.models import Assessment, State
 from kaohe.assessments.services import Proposal
+from kaohe.lib.paging import paged
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Category
@@ -191,20 +193,42 @@ def _kept(kept: Kept | None, a: Assessment, kind: type[forms.Form]) -> Any:
     return kept.form if kept and kept.pk == a.pk and isinstance(kept.form, kind) else None
 
 
-def review_context(actor: Actor, period: Period, kept: Kept | None = None) -> dict[str, Any]:
+# A section of a normal size is reviewed on one screen; a large one (a front-line team of
+# hundreds) a page at a time, each row's forms built only when the row offers them.
+REVIEW_PAGE = 25
+
+
+def review_context(actor: Actor, period: Period, kept: Kept | None = None,
+                   page: str | None = None) -> dict[str, Any]:
+    """The rows of one page (`page`; with a form `kept`, the page holding its row)."""
     plan_indicators = list(period.plan.indicators.all())
+    assessments = list(selectors.to_review(actor, period))
+    if kept is not None:
+        position = next((n for n, a in enumerate(assessments) if a.pk == kept.pk), 0)
+        page = str(position // REVIEW_PAGE + 1)
+    shown = paged(assessments, REVIEW_PAGE, page)
+    here = reverse("review_screen", args=[period.pk])
     return {
         "period": period,
-        "rows": [(
-            a, with_preview(a, _kept(kept, a, ProposalForm)
-                            or proposal_form(a, plan_indicators), period.plan),
-            rules.available(a.state, determined=a.grade_determined, reviewer=True),
-            rules.awaiting_summary(a.state),
-            _kept(kept, a, FeedbackForm) or feedback_form(a))
-            for a in selectors.to_review(actor, period)],
+        "page": shown,
+        # Where each row's form comes back to: this page, at that row.
+        "here": here if shown.number == 1 else f"{here}?page={shown.number}",
+        "rows": [_review_row(a, period.plan, plan_indicators, kept) for a in shown],
         "indicators": plan_indicators,
         **counter_context(actor, period),
     }
+
+
+def _review_row(a: Assessment, plan: YearPlan, plan_indicators: list[Indicator],
+                kept: Kept | None) -> tuple[Any, ...]:
+    actions = rules.available(a.state, determined=a.grade_determined, reviewer=True)
+    proposal = feedback = None
+    if "propose" in actions:
+        proposal = with_preview(a, _kept(kept, a, ProposalForm)
+                                or proposal_form(a, plan_indicators), plan)
+    elif "feedback" in actions:
+        feedback = _kept(kept, a, FeedbackForm) or feedback_form(a)
+    return a, proposal, actions, rules.awaiting_summary(a.state), feedback
 
 
 def counter_context(actor: Actor, period: Period) -> dict[str, Any]:

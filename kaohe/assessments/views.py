@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -46,7 +47,7 @@ def _screen(request: ActorRequest, assessment: Assessment) -> str:
     """The quarter screen the form was posted from ("review_screen", "approval_screen"), or
     "" for the assessment's own page."""
     try:
-        match = resolve(request.POST.get("next", "").split("#")[0] or "/")
+        match = resolve(urlsplit(request.POST.get("next", "")).path or "/")
     except Resolver404:
         return ""
     same_quarter = match.kwargs.get("period_id") == assessment.period_id
@@ -193,7 +194,8 @@ def review_screen(request: ActorRequest, period_id: int) -> HttpResponse:
     """A reviewer's whole section (or overseen chiefs) on one screen, with the 好 counter."""
     actor = request.actor
     period = selectors.period_detail(actor, period_id)
-    return render(request, "assessments/review.html", pages.review_context(actor, period))
+    return render(request, "assessments/review.html",
+                  pages.review_context(actor, period, page=request.GET.get("page")))
 
 
 @login_required

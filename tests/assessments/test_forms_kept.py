@@ -339,3 +339,34 @@ def test_a_proposal_refused_because_the_grade_was_approved_meanwhile_says_so(
     assert response.status_code == 422
     assert "当前状态为“已审定，待反馈”，不能执行此操作" in response.content.decode()
     assert Assessment.objects.get(pk=a.pk).grade == "较好"
+
+
+def test_a_large_section_is_reviewed_a_page_at_a_time_and_each_form_returns_to_its_page(
+        client_for: Sign, world: World, review_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaohe.assessments import pages
+
+    monkeypatch.setattr(pages, "REVIEW_PAGE", 1)
+    first, second = world.assessments["colleague"], world.assessments["staff"]
+    submitted(first, second)
+    client = client_for("chief")
+    page_one = client.get(review_url).content.decode()
+    page_two = client.get(f"{review_url}?page=2").content.decode()
+    assert f'id="a{first.pk}"' in page_one and f'id="a{second.pk}"' not in page_one
+    assert f'id="a{second.pk}"' in page_two and "第 2 页，共 2 页" in page_two
+    back = f"{review_url}?page=2#a{second.pk}"
+    assert f'name="next" value="{back}"' in page_two
+
+    # Refused (no reason for a grade against the suggestion): that page again, as typed.
+    data = proposal(second, grade="一般", comment="工作认真")
+    refused = client.post(reverse("assessment_propose", args=[second.pk]),
+                          {**data, "next": back})
+    assert refused.status_code == 422
+    again = refused.content.decode()
+    assert f'id="a{second.pk}"' in again and f'id="a{first.pk}"' not in again
+    assert textarea(row(again, second), f"a{second.pk}-comment") == "工作认真"
+
+    done = client.post(reverse("assessment_propose", args=[second.pk]),
+                       {**proposal(second, grade="好"), "next": back})
+    assert done.status_code == 302 and done["Location"] == back
+    assert Assessment.objects.get(pk=second.pk).state == State.PROPOSED

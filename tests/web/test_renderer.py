@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from kaohe.assessments.forms import ProposalForm
+from kaohe.assessments.forms import FeedbackForm, ProposalForm
 from kaohe.lib.renderer import FastRenderer
 from kaohe.plans.models import Indicator
 
@@ -53,12 +53,14 @@ def test_bound_form_with_errors_renders_identically() -> None:
     assert "&lt;script&gt;" in str(fast["note"])  # user input stays escaped
 
 
-def test_the_proposal_form_uses_it_and_renders_as_before() -> None:
+def test_every_form_shares_it_and_the_proposal_form_renders_as_before() -> None:
     indicators = [Indicator(code="q1", name="工作质量", description=TRICKY),
                   Indicator(code="q2", name="工作效率", description="")]
     initial = {"score_q1": Decimal("88.50"), "grade": "good", "comment": TRICKY, "direct": True}
     fast = ProposalForm(indicators=indicators, initial=initial, prefix="a3")
     assert isinstance(fast.renderer, FastRenderer)
+    # One renderer for the process: each builds a template engine of its own on first use.
+    assert FeedbackForm().renderer is fast.renderer
     slow = ProposalForm(indicators=indicators, initial=initial, prefix="a3",
                         renderer=DjangoTemplates())
     assert_same_markup(slow, fast)
