@@ -164,6 +164,13 @@ AUTHENTICATION_BACKENDS = [
     "kaohe.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The first stores new passwords; the others only verify older hashes, each re-hashed with the
+# first at its next sign-in (docs/decisions/0021-password-hashing-and-sign-in-cost.md).
+PASSWORD_HASHERS = [
+    "kaohe.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

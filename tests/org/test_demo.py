@@ -71,3 +71,19 @@ def test_an_outsider_gets_404_for_demo_people(demo: Organ) -> None:
     client.login(username="stranger", password="Stranger-pass-2025")
     assert client.get(reverse("person_detail", args=["QC0202"])).status_code == 404
     assert client.get(reverse("organ_detail", args=["qc-sthjj"])).status_code == 404
+
+
+def test_the_demo_password_is_hashed_once_not_once_an_account(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing is deliberately slow (decision 0021): the demo's thirty-odd accounts share one
+    initial password, which the import hashes once (and the extra accounts once more)."""
+    from django.contrib.auth import hashers
+
+    hashed: list[str] = []
+    real = hashers.make_password
+    monkeypatch.setattr("kaohe.org.importer.apply.make_password",
+                        lambda password: hashed.append(password) or real(password))
+    load_demo()
+    accounts = User.objects.exclude(password="").count()
+    assert accounts > 25 and hashed == [DEMO_PASSWORD]
+    assert Client().login(username="fengx", password=DEMO_PASSWORD)
