@@ -92,7 +92,7 @@ def prepare(args: argparse.Namespace, sizes: object) -> tuple[Any, list[Any]]:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.core import Context, Measure, Sizes
+    from bench.core import GROWTH, Context, Measure, Sizes
     from kaohe.synth import generator
     from kaohe.synth.progress import Progress
 
@@ -104,11 +104,18 @@ def prepare(args: argparse.Namespace, sizes: object) -> tuple[Any, list[Any]]:
     # its people in one call shows how the bulk path scales with the rows.
     big = generator.Shape(organs=1, people=sizes.people, years=sizes.years, seed=2026,
                           prefix=BIG, quarters=False)
+    # Two organs of a year of quarters, the second 10× the first (people and section size):
+    # how the pages that list an organ or a section grow (bench/cases/pages.py).
+    growth = [generator.Shape(organs=1, people=people, years=sizes.years, seed=2027 + n,
+                              prefix=prefix, section_size=section)
+              for n, (prefix, (people, section)) in enumerate(zip(GROWTH, sizes.growth,
+                                                                  strict=True))]
     fresh = not (args.reuse and generator.exists())
     measures = []
     if fresh:
         call_command("flush", interactive=False, verbosity=0)
-    for wanted in ([shape] if fresh else []) + ([big] if not generator.exists(BIG) else []):
+    missing = [s for s in [big, *growth] if not generator.exists(s.prefix)]
+    for wanted in ([shape] if fresh else []) + missing:
         print(f"== synthetic {wanted.prefix}", file=sys.stderr, flush=True)
         started = time.perf_counter()
         counts = generator.generate(wanted, Progress(quiet=args.quick))

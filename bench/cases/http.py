@@ -11,10 +11,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.client import HTTPException
 from pathlib import Path
 
 from django.conf import settings
@@ -75,12 +75,7 @@ def gunicorn(ctx: Context) -> Iterator[str]:
         env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/bare/", timeout=2)
-                break
-            except OSError:  # refused, reset, or too slow while the workers start: not ready
-                time.sleep(0.2)
+        wait_until_ready(server, base + "/bench/bare/")
         yield base
     finally:
         server.terminate()
@@ -90,6 +85,23 @@ def gunicorn(ctx: Context) -> Iterator[str]:
         log.close()
         if errors:
             print(errors[-3000:], file=sys.stderr)
+
+
+def wait_until_ready(server: subprocess.Popen[bytes], url: str, seconds: float = 180,
+                     attempt: float = 5) -> None:
+    """Until the server answers `url` whole. While its workers start on a loaded machine, an
+    attempt may be refused, reset, cut short or time out reading: each means "not yet"."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit code {server.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=attempt) as response:
+                response.read()
+                return
+        except (OSError, HTTPException):
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
 
 
 def check(base: str, path: str, header: str) -> None:

@@ -94,6 +94,7 @@ class Shape:
     password: str = ""  # every account's password; empty: no account can log in by password
     prefix: str = PREFIX  # of organ codes, personnel numbers and the department's code
     quarters: bool = True  # False: people only, no plans, quarters or assessments
+    section_size: int = 9  # people a section, its chief included (the last ones may differ)
 
     @property
     def department_code(self) -> str:
@@ -104,6 +105,8 @@ class Shape:
             raise ValueError("--organs and --years must be at least 1")
         if self.people < MIN_ORGAN * self.organs:
             raise ValueError(f"--people must be at least {MIN_ORGAN} × --organs")
+        if self.section_size < 2:
+            raise ValueError("a section has at least its chief and one member")
 
 
 @dataclass
@@ -168,7 +171,7 @@ class _Builder:
         self.sizes = _sizes(shape.people, shape.organs, rng)
         sections: list[Section] = []
         for plan, size in zip(self.organs, self.sizes, strict=True):
-            count = max(2, round((size - _leaders(size) - _workers(size)) / 9))
+            count = max(2, round((size - _leaders(size) - _workers(size)) / shape.section_size))
             plan.sections = [
                 Section(organ=plan.organ, code=f"S{n:02d}", name=SECTIONS[n % len(SECTIONS)]
                         if n < len(SECTIONS) else f"{SECTIONS[n % len(SECTIONS)]}{n}",

@@ -1,0 +1,210 @@
+"""What one request costs the application, page by page: CPU time of the Django process per
+request (the database server's own work is not in it), through the test client with a signed-in
+user, against a bare view through the same middleware in the same run.
+
+- the key pages of each role at the demo organ's size (21 people taking part, a year closed,
+  the next quarter open with every summary submitted): each within 3× the bare view;
+- the pages that grow with an organ: the annual page for an organ 10× larger, and the review
+  screen of a section 10× larger;
+- a sign-in: the password hasher alone, Argon2id against PBKDF2 at Django's default work factor,
+  and the whole sign-in request.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+
+from bench.core import GROWTH, Context, Measure, case
+from kaohe.accounts.hashers import Argon2idHasher
+from kaohe.accounts.models import User
+from kaohe.annual.demo import _office, run_demo_year
+from kaohe.assessments import services
+from kaohe.assessments.models import Assessment
+from kaohe.org.demo import DEMO_PASSWORD, load_demo
+from kaohe.org.models import Category, Duty, Organ, OrganDuty, Person
+from kaohe.plans.models import Period, PeriodState
+
+CASE = "Pages: CPU per request"
+DEMO = "qc-sthjj"
+DEMO_YEAR = 2025  # closed with every form; the first quarter of the next year is open
+BARE = "/bench/bare/"
+
+
+def cpu_ms(client: Client, path: str, repeats: int) -> float:
+    """The median CPU time of the process for one request, after one to warm the caches."""
+    def once() -> float:
+        started = time.process_time()
+        response = client.get(path)
+        spent = time.process_time() - started
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+        return spent * 1000
+
+    once()
+    return statistics.median(once() for _ in range(max(repeats, 3)))
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def prepare_demo(quick: bool) -> Period:
+    """The demo organ with its year closed (full size only) and the next quarter open."""
+    if not Organ.objects.filter(code=DEMO).exists():
+        load_demo()
+    organ = Organ.objects.get(code=DEMO)
+    if not quick and not Period.objects.filter(organ=organ, year=DEMO_YEAR).exists():
+        run_demo_year(organ, DEMO_YEAR)
+    period = Period.objects.filter(organ=organ, year=DEMO_YEAR + 1, quarter=1).first()
+    if period is None:
+        with transaction.atomic():
+            period = services.period_open(organ=organ, year=DEMO_YEAR + 1, quarter=1,
+                                          by=_office(organ))
+            for a in period.assessments.select_related("person__user"):
+                if a.grade_determined and a.person.user:
+                    services.summary_save(assessment=a, by=a.person.user, text="完成本季度任务。")
+                    services.summary_submit(assessment=a, by=a.person.user)
+    return period
+
+
+def key_pages(period: Period) -> list[tuple[str, str, str]]:
+    """(role, login, path) of the pages each role opens most, at the demo's size."""
+    own = Assessment.objects.get(period=period, person__user__username="fengx").pk
+    return [
+        ("staff: home", "fengx", "/"),
+        ("staff: own assessment", "fengx", f"/assessments/{own}/"),
+        ("chief: home", "zhenghf", "/"),
+        ("chief: review screen", "zhenghf", f"/periods/{period.pk}/review/"),
+        ("leader: home", "limy", "/"),
+        ("leader: approval screen", "limy", f"/periods/{period.pk}/approval/"),
+        ("principal: home", "zhoujg", "/"),
+        ("office: home", "zhaowj", "/"),
+        ("office: quarters", "zhaowj", "/periods/"),
+        ("office: leave", "zhaowj", f"/periods/{period.pk}/leave/"),
+        ("office: annual page", "zhaowj", f"/annual/{DEMO}/{DEMO_YEAR}/"),
+        ("office: progress", "zhaowj", f"/reports/organs/{DEMO}/progress/"),
+        ("office: results", "zhaowj", f"/reports/organs/{DEMO}/results/"),
+    ]
+
+
+def grown(prefix: str) -> tuple[Organ, str, str, int]:
+    """A synthetic organ of the growth pair: (organ, office login, a chief's login, the size
+    of that chief's section)."""
+    organ = Organ.objects.get(code=f"{prefix}0001")
+    office = OrganDuty.objects.get(organ=organ, duty=Duty.OFFICE).person.user
+    chief = (Person.objects.filter(organ=organ, category=Category.CHIEF)
+             .exclude(section__code="S00").select_related("user", "section")
+             .order_by("personnel_no").first())
+    assert office and chief and chief.user
+    section = Person.objects.filter(section=chief.section, active=True,
+                                    category__in=[Category.CHIEF, Category.STAFF]).count()
+    return organ, office.username, chief.user.username, section
+
+
+@case("pages")
+def pages(ctx: Context) -> list[Measure]:
+    repeats = 3 if ctx.quick else 15
+    measures: list[Measure] = []
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        measures += demo_pages(ctx, prepare_demo(ctx.quick), repeats)
+        measures += growing_pages(ctx, repeats)
+        measures += sign_in(ctx)
+    return measures
+
+
+def demo_pages(ctx: Context, period: Period, repeats: int) -> list[Measure]:
+    clients: dict[str, Client] = {}
+    bare = cpu_ms(clients.setdefault("fengx", signed_in("fengx")), BARE, repeats)
+    measures = [Measure(CASE, f"bare view (ceiling) `{BARE}`", bare, "ms")]
+    for name, login, path in key_pages(period):
+        client = clients.setdefault(login, signed_in(login))
+        spent = cpu_ms(client, path, repeats)
+        measures.append(Measure(
+            CASE, f"demo organ, {name} `{path}`", spent, "ms",
+            comparison=f"{spent / bare:.1f}× the bare view", target="≤ 3× the bare view",
+            met=ctx.target(spent <= 3 * bare)))
+    return measures
+
+
+def growing_pages(ctx: Context, repeats: int) -> list[Measure]:
+    (small, small_office, small_chief, small_section), (large, large_office, large_chief,
+                                                        large_section) = map(grown, GROWTH)
+    people = {organ.pk: Person.objects.filter(
+        organ=organ, category__in=[Category.CHIEF, Category.STAFF]).count()
+        for organ in (small, large)}
+
+    def annual(organ: Organ, login: str) -> float:
+        return cpu_ms(signed_in(login), f"/annual/{organ.code}/{ctx.year}/", repeats)
+
+    def review(organ: Organ, login: str) -> float:
+        period = Period.objects.get(organ=organ, state=PeriodState.OPEN)
+        return cpu_ms(signed_in(login), f"/periods/{period.pk}/review/", repeats)
+
+    small_annual, large_annual = annual(small, small_office), annual(large, large_office)
+    small_review, large_review = review(small, small_chief), review(large, large_chief)
+    growth = large_annual / small_annual
+    scale = people[large.pk] / people[small.pk]
+    return [
+        Measure(CASE, f"annual page, organ of {people[small.pk]:,} people", small_annual, "ms"),
+        Measure(CASE, f"annual page, organ of {people[large.pk]:,} people", large_annual, "ms",
+                comparison=f"{growth:.1f}× the cost for {scale:.0f}× the people",
+                target="< 150 ms, ≤ 1.1× linear",
+                met=ctx.target(large_annual < 150 and growth <= 1.1 * scale)),
+        Measure(CASE, f"review screen, section of {small_section:,}", small_review, "ms"),
+        Measure(CASE, f"review screen, section of {large_section:,}", large_review, "ms",
+                comparison=f"{large_review / small_review:.1f}× the section of {small_section}",
+                target="< 100 ms", met=ctx.target(large_review < 100)),
+    ]
+
+
+def sign_in(ctx: Context) -> list[Measure]:
+    """Argon2id (ours) against PBKDF2-SHA256 at Django's 1,000,000 iterations, the hasher
+    alone, then a whole sign-in request; sign-ins per second on this machine's cores."""
+    ours, baseline = Argon2idHasher(), PBKDF2PasswordHasher()
+    stored = ours.encode(DEMO_PASSWORD, ours.salt())
+    old = baseline.encode(DEMO_PASSWORD, baseline.salt())
+    ours_ms = cpu_of(lambda: ours.verify(DEMO_PASSWORD, stored), 3 if ctx.quick else 20)
+    old_ms = cpu_of(lambda: baseline.verify(DEMO_PASSWORD, old), 3 if ctx.quick else 5)
+    user = User.objects.get(username="fengx")
+    user.password = stored
+    user.save(update_fields=["password"])
+    attempts = iter(range(1_000_000))
+
+    def whole() -> None:
+        # Each from an address of its own: the per-address throttle is not what is measured.
+        client = Client(REMOTE_ADDR=f"10.{next(attempts) % 250}.0.1")
+        response = client.post("/login/", {"username": "fengx", "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.status_code
+
+    request_ms = cpu_of(whole, 3 if ctx.quick else 20)
+    cores = len(os.sched_getaffinity(0))
+    parameters = (f"Argon2id, {ours.memory_cost // 1024} MiB, {ours.time_cost} passes, "
+                  f"{ours.parallelism} lane")
+    return [
+        Measure(CASE, f"password check: {parameters}", ours_ms, "ms",
+                comparison=f"PBKDF2-SHA256 at {baseline.iterations:,} iterations: "
+                           f"{old_ms:.0f} ms ({old_ms / ours_ms:.0f}× ours)"),
+        Measure(CASE, "a whole sign-in (`POST /login/`, password, session, audit)", request_ms,
+                "ms", detail=f"{cores * 1000 / request_ms:,.0f} sign-ins/s on {cores} cores",
+                comparison=f"with PBKDF2, about "
+                           f"{cores * 1000 / (request_ms - ours_ms + old_ms):,.0f} sign-ins/s"),
+    ]
+
+
+def cpu_of(function: Callable[[], object], repeats: int) -> float:
+    runs = []
+    for _ in range(repeats):
+        started = time.process_time()
+        function()
+        runs.append((time.process_time() - started) * 1000)
+    return statistics.median(runs)
+
