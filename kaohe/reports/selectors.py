@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
@@ -33,7 +34,7 @@ from kaohe.assessments.models import (
 )
 from kaohe.org import access
 from kaohe.org.access import Actor, ReportScope
-from kaohe.org.models import Organ, Person, Section
+from kaohe.org.models import Category, Organ, Person, Section
 from kaohe.plans.labels import quarter_label
 from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.records.models import Entry
@@ -50,6 +51,7 @@ from kaohe.reports.layout import (
 )
 
 ORGANS_SHOWN = 100  # organs listed on the page, those with problems first
+PEOPLE_SHOWN = 50  # assessments listed on the results page; the export has them all
 SCORE_BUCKETS = [(90, "≥90"), (80, "80–89"), (70, "70–79"), (60, "60–69"), (0, "<60")]
 
 
@@ -377,17 +379,25 @@ def _appeals(base: QuerySet[Assessment]) -> Panel:
 
 
 def _people(base: QuerySet[Assessment]) -> Panel:
-    found = (base.select_related("person", "section", "period")
-             .order_by("period__year", "period__quarter", "section__code",
-                       "person__personnel_no"))
-    rows = [[quarter_label(a.period.year, a.period.quarter),
-             Link(a.person.name, reverse("reports_person", args=[a.person.personnel_no])),
-             a.section.name, a.get_category_display(), _("是") if a.frontline else "",
-             a.composite_score, a.get_grade_display() if a.grade_determined else _("不确定等次"),
-             a.get_state_display()] for a in found]
+    """Every assessment in the scope, read as plain values (an organ's year is thousands);
+    the page shows the first PEOPLE_SHOWN, the export all of them."""
+    found = (base.order_by("period__year", "period__quarter", "section__code",
+                           "person__personnel_no")
+             .values_list("period__year", "period__quarter", "person__name",
+                          "person__personnel_no", "section__name", "category", "frontline",
+                          "composite_score", "grade", "grade_determined", "state"))
+    categories, grades, states = dict(Category.choices), dict(Grade.choices), dict(State.choices)
+    undetermined, yes = _("不确定等次"), _("是")
+    # Each person's report, its address reversed once rather than once a row.
+    person_url = reverse("reports_person", args=["-"]).removesuffix("-/")
+    rows = [[quarter_label(year, quarter), Link(name, f"{person_url}{quote(number)}/"),
+             section, categories[category], yes if frontline else "", score,
+             grades.get(grade, grade) if determined else undetermined, states[state]]
+            for (year, quarter, name, number, section, category, frontline, score, grade,
+                 determined, state) in found]
     return Panel("people", Table(_("人员考核结果"), [
         _("季度"), _("姓名"), _("科室"), _("人员类别"), _("基层一线"), _("综合得分"), _("等次"),
-        _("状态")], rows))
+        _("状态")], rows), shown=PEOPLE_SHOWN)
 
 
 # --- 3. a person over the quarters -------------------------------------------------------------

@@ -258,3 +258,17 @@ def test_appeals_are_counted_by_outcome(graded: World) -> None:
     # The chief counts only the appeals of the own section.
     assert table(selectors.results_board(chief, Filters()), "appeals") == [
         ["待处理", "1"], ["维持原等次", "1"], ["变更等次", "0"]]
+
+
+def test_the_people_table_shows_the_first_rows_and_the_export_has_them_all(
+        client_for: Callable[[str | None], Client], graded: World,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "PEOPLE_SHOWN", 3)
+    client = client_for("office")
+    page = client.get("/reports/organs/organ/results/?year=2025").content.decode()
+    people = page.split('data-table="people"', 1)[1].split("</table>", 1)[0]
+    assert people.count("<tr>") == 1 + 3 and "另有 4 行未显示" in page
+    assert f'href="/reports/people/{graded.people["staff"].personnel_no}/"' in people
+    export = client.get("/reports/organs/organ/results/export/?table=people&year=2025")
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
+    assert sheet.max_row == 1 + 7
