@@ -19,7 +19,6 @@ from kaohe.org.access import Actor
 from kaohe.org.models import Organ, Person
 from kaohe.plans.models import Period
 
-
 QUARTERS = (1, 2, 3, 4)
 
 

@@ -205,8 +205,8 @@ def period_open(request: ActorRequest, payload: PeriodIn) -> Status[PeriodOut]:
 
 @router.get("/periods", response=list[PeriodOut])
 def period_list(request: ActorRequest) -> list[PeriodOut]:
-    periods = selectors.visible_periods(request.actor).order_by("organ__code", "-year",
-                                                                  "-quarter")
+    periods = selectors.visible_periods_counted(request.actor).order_by("organ__code", "-year",
+                                                                          "-quarter")
     return [PeriodOut.of(p) for p in periods]
 
 
