@@ -3,8 +3,9 @@
 Django renders every widget and label through a template: about a fifth of a millisecond each.
 The review screen shows one proposal form per person (a score field per indicator, the grade,
 five texts, a check box), which made rendering half of its time. This renderer writes exactly
-the markup of Django's own templates for inputs, textareas, selects and labels (a test compares
-both renderers field by field) and leaves every other template to Django.
+the markup of Django's own templates for inputs, textareas, selects, labels, error lists and
+the field group of `as_div` (a test compares both renderers field by field and form by form)
+and leaves every other template to Django.
 """
 
 from __future__ import annotations
@@ -71,6 +72,32 @@ def _label(context: dict[str, Any]) -> str:
     return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
 
 
+ERROR_LISTS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+
+
+def _errors(context: dict[str, Any]) -> str:
+    """django/forms/errors/list/ul.html: nothing at all for a field without errors, which
+    is every field of a page shown the first time."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    shown = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    return f'<ul class="{conditional_escape(context["error_class"])}"{shown}>{items}</ul>'
+
+
+def _field(field: Any) -> str:
+    """django/forms/field.html for a field without a fieldset (the template's whitespace
+    kept, then stripped as Django's renderer does)."""
+    label = field.label_tag() if field.label else ""
+    help_text = ""
+    if field.help_text:
+        shown = f' id="{conditional_escape(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_text = f'<div class="helptext"{shown}>{field.help_text}</div>'
+    return f"\n  {label}\n\n{help_text}\n{field.errors}\n{field}".strip()
+
+
 class FastRenderer(DjangoTemplates):
     """Django's default renderer, with the plain widgets and labels written in Python."""
 
@@ -87,4 +114,8 @@ class FastRenderer(DjangoTemplates):
             return mark_safe(_select(widget))  # noqa: S308
         if template_name == "django/forms/label.html":
             return mark_safe(_label(context))  # noqa: S308
+        if template_name in ERROR_LISTS and "errors" in context:
+            return mark_safe(_errors(context))  # noqa: S308
+        if template_name == "django/forms/field.html" and not context["field"].use_fieldset:
+            return mark_safe(_field(context["field"]))  # noqa: S308
         return super().render(template_name, context, request)
