@@ -123,27 +123,29 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
              refused: bool = False) -> Recommendation:
     """Everything that follows from one person's own quarters (not yet the ratio)."""
     rec = Recommendation(key=key, quarters={q.quarter: q for q in quarters}, refused=refused)
-    rec.counts = dict.fromkeys(GRADES, 0)
-    for q in quarters:
+    counts = rec.counts = dict.fromkeys(GRADES, 0)
+    for q in quarters:  # one pass: an organ's year evaluates thousands of people
         if q.grade:
-            rec.counts[q.grade] += 1
-    rec.undetermined = sum(1 for q in quarters if q.decided and not q.determined)
-    rec.pending = sum(1 for q in quarters if not q.decided)
-    lower = sum(rec.counts[g] for g in LOWER)
-    good = rec.counts[Grade.GOOD]
-    rec.all_poor = (settings.all_poor_incompetent and rec.taking_part > 0
-                    and rec.counts[Grade.POOR] == rec.taking_part)
-    rec.lower = lower > settings.lower_share * rec.taking_part
+            counts[q.grade] += 1
+        if not q.decided:
+            rec.pending += 1
+        elif not q.determined:
+            rec.undetermined += 1
+    lower = sum(counts[g] for g in LOWER)
+    good, graded, taking_part = counts[Grade.GOOD], sum(counts.values()), len(rec.quarters)
+    rec.all_poor = (settings.all_poor_incompetent and taking_part > 0
+                    and counts[Grade.POOR] == taking_part)
+    rec.lower = lower > settings.lower_share * taking_part
     rec.eligible = (not refused and lower == 0 and good > 0 and good >= settings.excellent_min_good
-                    and good >= settings.excellent_good_share * rec.graded)
-    rec.priority = rec.eligible and good == rec.taking_part
+                    and good >= settings.excellent_good_share * graded)
+    rec.priority = rec.eligible and good == taking_part
     if rec.pending:
         rec.rules.append(Reason(noop("有 %(n)d 个季度尚未审定，建议等次可能变化"),
                                 {"n": rec.pending}))
     if refused:
         rec.grade = AnnualGrade.INCOMPETENT
         rec.rules.append(Reason(noop("无正当理由不参加考核 → 不称职（§十(一)）")))
-    elif rec.graded == 0:
+    elif graded == 0:
         rec.grade = AnnualGrade.UNDETERMINED
         rec.rules.append(Reason(noop("全年没有确定等次的季度 → 不确定等次（§十(三)）")))
     elif rec.all_poor:
@@ -154,7 +156,7 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
         rec.rules.append(Reason(noop(
             "“一般”“较差”共 %(lower)d 次，超过参加的 %(quarters)d 个季度的 %(share)s → "
             "原则上基本称职或不称职（§九(四)）"), {
-                "lower": lower, "quarters": rec.taking_part,
+                "lower": lower, "quarters": taking_part,
                 "share": _percent(settings.lower_share)}))
     else:
         rec.grade = AnnualGrade.COMPETENT

@@ -21,7 +21,7 @@ from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Person
 
-ROWS_PER_PAGE = 50
+ROWS_PER_PAGE = 25
 
 
 def _overview(request: ActorRequest, organ: str, year: int) -> selectors.Overview:

@@ -195,7 +195,7 @@ def _kept(kept: Kept | None, a: Assessment, kind: type[forms.Form]) -> Any:
 
 # A section of a normal size is reviewed on one screen; a large one (a front-line team of
 # hundreds) a page at a time, each row's forms built only when the row offers them.
-REVIEW_PAGE = 25
+REVIEW_PAGE = 20
 
 
 def review_context(actor: Actor, period: Period, kept: Kept | None = None,
