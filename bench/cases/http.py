@@ -100,7 +100,7 @@ def wait_until_ready(server: subprocess.Popen[bytes], url: str, seconds: float =
                 response.read()
                 return
         except (OSError, HTTPException):
-            time.sleep(0.2)
+            time.sleep(0.05)  # also the resolution of the start-up case
     raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
 
 

@@ -202,10 +202,10 @@ def review_context(actor: Actor, period: Period, kept: Kept | None = None,
                    page: str | None = None) -> dict[str, Any]:
     """The rows of one page (`page`; with a form `kept`, the page holding its row)."""
     plan_indicators = list(period.plan.indicators.all())
-    assessments = list(selectors.to_review(actor, period))
+    assessments = selectors.to_review(actor, period)  # read a page at a time
     if kept is not None:
-        position = next((n for n, a in enumerate(assessments) if a.pk == kept.pk), 0)
-        page = str(position // REVIEW_PAGE + 1)
+        order = list(assessments.values_list("pk", flat=True))
+        page = str(order.index(kept.pk) // REVIEW_PAGE + 1 if kept.pk in order else 1)
     shown = paged(assessments, REVIEW_PAGE, page)
     here = reverse("review_screen", args=[period.pk])
     return {

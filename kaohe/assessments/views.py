@@ -191,7 +191,8 @@ def proposal_preview(request: ActorRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_screen(request: ActorRequest, period_id: int) -> HttpResponse:
-    """A reviewer's whole section (or overseen chiefs) on one screen, with the 好 counter."""
+    """A reviewer's section (or overseen chiefs) with the 好 counter: one screen for a section
+    of normal size, a page at a time for a large one."""
     actor = request.actor
     period = selectors.period_detail(actor, period_id)
     return render(request, "assessments/review.html",
