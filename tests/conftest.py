@@ -48,6 +48,23 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _audit_head_as_installed(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """A test on committed data (races, the browser's live server) ends by emptying every
+    table, the audit chain's head too, which the migration installs: a database test starts
+    with the head installed, as a new database has it, not as if it had been deleted."""
+    if (request.node.get_closest_marker("django_db") is None
+            and "_django_db_helper" not in request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    from kaohe.audit import chain
+    from kaohe.audit.models import ChainHead
+
+    with django_db_blocker.unblock():
+        if not ChainHead.objects.filter(pk=1).exists():
+            chain.install()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     from tests.personas import build_world

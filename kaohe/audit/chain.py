@@ -45,7 +45,8 @@ def record(action: str, *, obj: models.Model | None = None, object_type: str = "
         event.hash = digest(event)
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        head.mac = head_mac(head)
+        head.save(update_fields=["last_seq", "last_hash", "mac"])
     return event
 
 
@@ -53,9 +54,36 @@ def _head_locked() -> ChainHead:
     # The lock on the one head row orders every writer: the chain cannot fork.
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        ChainHead.objects.get_or_create(pk=1)
+        _restart()
         head = ChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+def _restart() -> None:
+    """The head row is gone (the migration installs it): go on from the newest event left,
+    saying when, so that the log keeps being written and `verify` reports the deletion."""
+    newest = AuditEvent.objects.order_by("-seq").first()
+    head = ChainHead(pk=1, last_seq=newest.seq if newest else 0,
+                     last_hash=newest.hash if newest else "", restarted_at=timezone.now())
+    head.mac = head_mac(head)
+    ChainHead.objects.bulk_create([head], ignore_conflicts=True)  # a racing writer may win
+
+
+def install(head_model: type[ChainHead] = ChainHead) -> None:
+    """The head of a new database's chain, keyed (the migration runs this; an existing head is
+    keyed as it stands)."""
+    head, _created = head_model.objects.get_or_create(pk=1)
+    head.mac = head_mac(head)
+    head.save(update_fields=["mac"])
+
+
+def head_mac(head: ChainHead) -> str:
+    anchor_at = head.anchor_at.astimezone(datetime.UTC).isoformat() if head.anchor_at else ""
+    restarted = (head.restarted_at.astimezone(datetime.UTC).isoformat()
+                 if head.restarted_at else "")
+    text = "|".join(["head", str(head.last_seq), head.last_hash, str(head.anchor_seq),
+                     head.anchor_hash, anchor_at, restarted])
+    return hmac.new(_key(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def jsonable(values: dict[str, Any]) -> Any:
@@ -84,9 +112,14 @@ class Break:
         return f"#{self.seq}: {self.problem}"
 
 
-def verify() -> Break | None:
-    """The first broken link, or None when every event is as it was written."""
-    head = ChainHead.objects.filter(pk=1).first() or ChainHead()
+def verify(*, now: datetime.datetime | None = None) -> Break | None:
+    """The first broken link, or None when every event is as it was written: the head is there
+    and keyed, retention deleted nothing younger than its period, and the events run unbroken
+    from the anchor to the head."""
+    head = ChainHead.objects.filter(pk=1).first()
+    problem = _head_problem(head, now or timezone.now())
+    if head is None or problem:
+        return Break(head.last_seq if head else 0, problem)
     expected_seq, expected_prev = head.anchor_seq + 1, head.anchor_hash or GENESIS
     for event in AuditEvent.objects.filter(seq__gt=head.anchor_seq).order_by("seq").iterator(
             chunk_size=2000):
@@ -102,6 +135,19 @@ def verify() -> Break | None:
     return None
 
 
+def _head_problem(head: ChainHead | None, now: datetime.datetime) -> str:
+    if head is None:
+        return "chain head missing (deleted)"
+    if not hmac.compare_digest(head.mac, head_mac(head)):
+        return "chain head altered"
+    if head.restarted_at is not None:
+        return f"chain head deleted; written again at {head.restarted_at:%Y-%m-%d %H:%M}"
+    retained = now - datetime.timedelta(days=settings.KAOHE_AUDIT_RETENTION_DAYS)
+    if head.anchor_at is not None and head.anchor_at >= retained:
+        return "events within the retention period deleted"
+    return ""
+
+
 def prune(*, now: datetime.datetime | None = None) -> int:
     """Delete the events older than the retention period, anchoring the chain at the newest
     deleted one, and record that it was done."""
@@ -113,8 +159,9 @@ def prune(*, now: datetime.datetime | None = None) -> int:
         if last_old is None:
             return 0
         count, _ = AuditEvent.objects.filter(seq__lte=last_old.seq).delete()
-        head.anchor_seq, head.anchor_hash = last_old.seq, last_old.hash
-        head.save(update_fields=["anchor_seq", "anchor_hash"])
+        head.anchor_seq, head.anchor_hash, head.anchor_at = last_old.seq, last_old.hash, last_old.at
+        head.mac = head_mac(head)
+        head.save(update_fields=["anchor_seq", "anchor_hash", "anchor_at", "mac"])
         record("audit.prune", object_type="audit.auditevent", object_id=str(last_old.seq),
                new={"deleted": count, "before": cutoff.isoformat()})
     return count

@@ -47,12 +47,18 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row: the newest event, and the anchor left by retention where verifying starts."""
+    """One row, installed with the database: the newest event, and the anchor left by
+    retention where verifying starts (with the anchor event's time). Keyed with the audit key
+    (`mac`), so that whoever deletes the newest events cannot move the head back to match. A
+    head that had to be written again because the row was gone says when (`restarted_at`)."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
     anchor_seq = models.BigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, default="")
+    anchor_at = models.DateTimeField(null=True, blank=True)
+    restarted_at = models.DateTimeField(null=True, blank=True)
+    mac = models.CharField(max_length=64, default="")
 
     class Meta:
         verbose_name = _("审计链头")

@@ -1,4 +1,5 @@
-"""The hash chain: untouched it verifies; a row changed or deleted in SQL is named."""
+"""The hash chain: untouched it verifies; a row changed or deleted in SQL is named, and so is
+the head moved back, deleted, or everything deleted."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import datetime
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from kaohe.audit import chain
 from kaohe.audit.models import AuditEvent, ChainHead
@@ -126,3 +129,47 @@ def test_a_retention_shorter_than_six_months_is_refused() -> None:
         text=True, check=False)
     assert result.returncode != 0
     assert "at least 180" in result.stderr
+
+
+# --- the head: keyed, installed with the database, anchored within the retention period -------
+
+HEAD = ChainHead._meta.db_table
+
+
+def test_deleting_the_tail_and_moving_the_head_back_is_noticed(db: None) -> None:
+    events = write(5)
+    sql(f"DELETE FROM {TABLE} WHERE seq >= 4")  # noqa: S608
+    sql(f"UPDATE {HEAD} SET last_seq = 3, last_hash = %s", events[2].hash)  # noqa: S608
+    assert chain.verify() == chain.Break(3, "chain head altered")
+
+
+def test_deleting_the_head_is_noticed_and_said_after_the_next_write(db: None) -> None:
+    write(3)
+    sql(f"DELETE FROM {HEAD}")  # noqa: S608
+    assert chain.verify() == chain.Break(0, "chain head missing (deleted)")
+    with pytest.raises(CommandError, match="chain head missing"):
+        call_command("audit", "verify")
+    write(1)  # the log goes on being written
+    broken = chain.verify()
+    assert broken is not None and broken.problem.startswith("chain head deleted; written again")
+    assert list(AuditEvent.objects.values_list("seq", flat=True).order_by("seq")) == [1, 2, 3, 4]
+
+
+def test_deleting_everything_is_noticed(db: None) -> None:
+    write(4)
+    sql(f"DELETE FROM {TABLE}")  # noqa: S608
+    sql(f"DELETE FROM {HEAD}")  # noqa: S608
+    assert chain.verify() == chain.Break(0, "chain head missing (deleted)")
+    write(2)
+    broken = chain.verify()
+    assert broken is not None and broken.problem.startswith("chain head deleted")
+
+
+def test_pruning_inside_the_retention_period_is_noticed(db: None, settings: Any) -> None:
+    write(4)
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    sql(f"UPDATE {TABLE} SET at = %s WHERE seq <= 2", two_days_ago)  # noqa: S608
+    settings.KAOHE_AUDIT_RETENTION_DAYS = 1  # a retention the settings would refuse
+    assert chain.prune() == 2
+    settings.KAOHE_AUDIT_RETENTION_DAYS = 180
+    assert chain.verify() == chain.Break(5, "events within the retention period deleted")
