@@ -13,7 +13,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaohe import limits
 from kaohe.annual import forms, selectors, services
+from kaohe.audit import chain as audit
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt
 from kaohe.lib.paging import page_of
@@ -163,6 +165,8 @@ def archive_list(request: ActorRequest, organ: str, year: int) -> HttpResponse:
 @login_required
 def archive_download(request: ActorRequest, pk: int) -> HttpResponse:
     found = selectors.archived_file(request.actor, pk)
+    audit.record("download", obj=found, new={"name": found.name, "version": found.version,
+                                             "sha256": found.sha256})
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
     response["Digest"] = f"sha-256={found.sha256}"
@@ -175,6 +179,7 @@ def archive_correct(request: ActorRequest, pk: int) -> HttpResponse:
     found = selectors.archived_file(request.actor, pk)
     upload = request.FILES.get("file")
     if attempt(request, archive.archive_correct, archived=found,
-                content=upload.read() if upload else b"", reason=request.POST.get("reason", "")):
+                content=upload.read(limits.ARCHIVE_BYTES + 1) if upload else b"",
+                reason=request.POST.get("reason", "")):
         messages.success(request, _("已登记更正，原文件保留。"))
     return redirect(reverse("annual_archive", args=[found.annual.organ.code, found.annual.year]))

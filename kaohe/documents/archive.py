@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.annual import selectors
 from kaohe.annual.models import AnnualChange, AnnualYear, ArchivedFile, YearState
@@ -99,6 +100,25 @@ def year_close(*, organ: Organ, year: int, by: User) -> AnnualYear:
     return annual
 
 
+def check_correction(name: str, content: bytes) -> None:
+    """Refuse a corrected file that is not of the archived file's kind: a Word document that
+    opens as one for a form, JSON for a decision record; within limits.ARCHIVE_BYTES."""
+    if not content:
+        raise Invalid(_("请上传更正后的文件。"), rule=RULE)
+    if len(content) > limits.ARCHIVE_BYTES:
+        raise Invalid(_("更正文件不超过 %(limit)d MB。") % {
+            "limit": limits.ARCHIVE_BYTES // (1024 * 1024)}, rule=RULE, code="too_large")
+    if name.endswith(".docx") and not docx.is_docx(content, limits.ARCHIVE_UNPACKED_BYTES):
+        raise Invalid(_("更正文件须是有效的 Word 文档（.docx），与归档的表格相同。"), rule=RULE,
+                      code="not_docx")
+    if name.endswith(".json"):
+        try:
+            json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise Invalid(_("更正文件须是有效的 JSON 记录（UTF-8），与归档的记录相同。"),
+                          rule=RULE, code="not_json") from None
+
+
 @transaction.atomic
 def archive_correct(*, archived: ArchivedFile, content: bytes, reason: str,
                     by: User) -> ArchivedFile:
@@ -109,8 +129,7 @@ def archive_correct(*, archived: ArchivedFile, content: bytes, reason: str,
     if not annual.is_closed:
         raise Refused(_("年度尚未归档：请直接修改数据。"), rule=RULE, code="not_closed")
     reason = required_reason(reason, _("更正归档材料须写明理由。"), RULE)
-    if not content:
-        raise Invalid(_("请上传更正后的文件。"), rule=RULE)
+    check_correction(archived.name, content)
     latest = (ArchivedFile.objects.filter(annual=annual, person_id=archived.person_id,
                                           name=archived.name).order_by("-version").first())
     version = (latest.version if latest else 0) + 1

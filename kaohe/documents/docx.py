@@ -4,6 +4,7 @@ A4, one bordered table, labels on the left, signature and date lines in their ce
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -123,3 +124,19 @@ def _entries(document: object, form: OfficialForm) -> None:
     for column, width in zip(table.columns, widths, strict=False):
         for cell in column.cells:
             cell.width = width
+
+
+# The parts without which Word does not open a file as a document.
+DOCX_PARTS = {"[Content_Types].xml", "word/document.xml"}
+
+
+def is_docx(content: bytes, unpacked_limit: int) -> bool:
+    """Whether `content` is a Word document (.docx): a zip with a document's parts, unpacking
+    to no more than `unpacked_limit` bytes. Read from the zip's directory, nothing unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+    return ({e.filename for e in entries} >= DOCX_PARTS
+            and sum(e.file_size for e in entries) <= unpacked_limit)

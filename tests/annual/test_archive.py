@@ -4,16 +4,20 @@ except by a recorded correction (§九(四))."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from docx import Document
 
 from kaohe.annual import services
 from kaohe.annual.models import AnnualYear, ArchivedFile
 from kaohe.assessments.models import Transition
+from kaohe.audit.models import AuditEvent
 from kaohe.documents import archive
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.plans.models import Period, PeriodState
@@ -32,6 +36,31 @@ def decide_all(world: World) -> None:
 
 def close(world: World) -> AnnualYear:
     return archive.year_close(organ=world.organ, year=YEAR, by=world.users["office"])
+
+
+def a_docx(text: str) -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def corrected(archived: ArchivedFile, text: str) -> bytes:
+    """A correction of the archived file's own kind: a Word document, or a JSON record."""
+    if archived.name.endswith(".json"):
+        return json.dumps([{"note": text}], ensure_ascii=False).encode()
+    return a_docx(text)
+
+
+def a_form(world: World) -> ArchivedFile:
+    run_year(world, {})
+    decide_all(world)
+    close(world)
+    found = ArchivedFile.objects.filter(person=world.people["staff"],
+                                        name__endswith=".docx").first()
+    assert found is not None
+    return found
 
 
 def test_close_refuses_while_work_is_unfinished(world: World) -> None:
@@ -81,11 +110,12 @@ def test_correction_adds_a_version_and_keeps_the_old(world: World) -> None:
     with pytest.raises(Invalid):
         archive.archive_correct(archived=original, content=b"x", reason=" ",
                                 by=world.users["office"])
-    corrected = archive.archive_correct(archived=original, content=b"corrected",
-                                        reason="出生年月录入错误", by=world.users["office"])
-    assert corrected.version == 2 and corrected.sha256 == hashlib.sha256(b"corrected").hexdigest()
+    content = corrected(original, "出生年月更正")
+    new = archive.archive_correct(archived=original, content=content,
+                                  reason="出生年月录入错误", by=world.users["office"])
+    assert new.version == 2 and new.sha256 == hashlib.sha256(content).hexdigest()
     original.refresh_from_db()
-    assert original.version == 1 and bytes(original.content) != b"corrected"
+    assert original.version == 1 and bytes(original.content) != content
 
 
 def test_archive_pages(world: World, client_for: Callable[[str | None], Client]) -> None:
@@ -101,11 +131,50 @@ def test_archive_pages(world: World, client_for: Callable[[str | None], Client])
     assert download.content == bytes(first.content)
     assert download["Digest"] == f"sha-256={first.sha256}"
     client.post(f"/annual/archive/{first.pk}/correct/",
-                {"file": SimpleUploadedFile("a.docx", b"new"), "reason": "更正笔误"})
+                {"file": SimpleUploadedFile("a.docx", corrected(first, "新")),
+                 "reason": "更正笔误"})
     assert ArchivedFile.objects.filter(name=first.name, version=2).exists()
     assert client_for("principal").post(f"/annual/archive/{first.pk}/correct/", {
         "file": SimpleUploadedFile("a.docx", b"x"), "reason": "r"}).status_code == 403
     assert client_for("chief").get(f"/annual/archive/{first.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(("content", "code"), [
+    (b"<html><script>alert(1)</script></html>" * 1000, "not_docx"),
+    (b"<html>" + b" " * (3 * 1024 * 1024), "too_large"),
+    (b"PK\x03\x04 not really a zip", "not_docx"),
+])
+def test_a_correction_must_be_a_word_document(world: World, content: bytes, code: str) -> None:
+    form = a_form(world)
+    with pytest.raises(Invalid) as refusal:
+        archive.archive_correct(archived=form, content=content, reason="更正",
+                                by=world.users["office"])
+    assert refusal.value.code == code
+    assert ArchivedFile.objects.filter(name=form.name).count() == 1
+
+
+def test_a_correction_that_would_unpack_to_too_much_is_refused(world: World) -> None:
+    form = a_form(world)
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("[Content_Types].xml", "<Types/>")
+        bomb.writestr("word/document.xml", b"0" * (30 * 1024 * 1024))  # 30 MB of zeros
+    assert len(package.getvalue()) < 100 * 1024
+    with pytest.raises(Invalid) as refusal:
+        archive.archive_correct(archived=form, content=package.getvalue(), reason="更正",
+                                by=world.users["office"])
+    assert refusal.value.code == "not_docx"
+
+
+def test_every_download_of_the_archive_is_audited(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    form = a_form(world)
+    client = client_for("office")
+    for _ in range(2):
+        assert client.get(f"/annual/archive/{form.pk}/").status_code == 200
+    events = AuditEvent.objects.filter(action="download", object_type="annual.archivedfile",
+                                       object_id=str(form.pk), username="office")
+    assert events.count() == 2 and events.first().new["sha256"] == form.sha256
 
 
 def test_archive_list_query_budget(world: World,
@@ -127,7 +196,7 @@ def test_archive_list_query_budget(world: World,
     first = ArchivedFile.objects.first()
     assert first is not None
     for _ in range(20):
-        archive.archive_correct(archived=first, content=b"v", reason="更正",
+        archive.archive_correct(archived=first, content=corrected(first, "v"), reason="更正",
                                 by=world.users["office"])
     assert count() == few
 
