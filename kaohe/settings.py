@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "kaohe.accounts.middleware.SessionTimeoutMiddleware",
     "kaohe.accounts.middleware.SecondFactorMiddleware",
     "kaohe.accounts.middleware.ForcePasswordChangeMiddleware",
+    "kaohe.accounts.middleware.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the login view's answer and turns a locked-out attempt into the
     # lockout page.
@@ -174,9 +175,10 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "kaohe.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
     },
+    {"NAME": "kaohe.accounts.validators.GuessablePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {
@@ -190,18 +192,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A password older than this must be changed at the next request (0: never expires).
 KAOHE_PASSWORD_MAX_AGE_DAYS = env_int("KAOHE_PASSWORD_MAX_AGE_DAYS", 90)
+# An API token stops working this many days after it was issued.
+KAOHE_TOKEN_MAX_AGE_DAYS = env_int("KAOHE_TOKEN_MAX_AGE_DAYS", 90)
 # Signed out after this many minutes without a request (0: only the absolute SESSION_COOKIE_AGE).
 KAOHE_SESSION_IDLE_MINUTES = env_int("KAOHE_SESSION_IDLE_MINUTES", 30)
 # The three technical administrators always need a second factor unless switched off here;
 # office members and leaders need one when their organ's policy (security page) says so.
 KAOHE_2FA_TECHNICAL_ADMINS = env_bool("KAOHE_2FA_TECHNICAL_ADMINS", True)
 OTP_TOTP_ISSUER = env_str("KAOHE_2FA_ISSUER", "Kaohe")
-# Lockout (django-axes): by account and, separately, by address.
+# Lockout (django-axes) by account only: a whole organ may sign in from one address (NAT).
+# An address is throttled instead (kaohe/accounts/throttle.py): this many failures within the
+# window hold it back until the window ends.
 AXES_FAILURE_LIMIT = env_int("KAOHE_LOGIN_FAILURE_LIMIT", 5)
+KAOHE_LOGIN_ADDRESS_FAILURES = env_int("KAOHE_LOGIN_ADDRESS_FAILURES", 20)
+KAOHE_LOGIN_ADDRESS_WINDOW_SECONDS = env_int("KAOHE_LOGIN_ADDRESS_WINDOW_SECONDS", 300)
 # 0: locked until the security administrator unlocks.
 AXES_COOLOFF_TIME = (datetime.timedelta(minutes=env_int("KAOHE_LOGIN_COOLOFF_MINUTES", 30))
                      or None)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "kaohe.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "kaohe.lib.http.client_ip"
 # Not reset on success: axes would clear every failure from the address too, so someone with

@@ -4,6 +4,7 @@ API requests carry a bearer token, not a session: none of this applies to /api/.
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -13,11 +14,12 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.accounts import policy
+from kaohe.accounts import policy, throttle
 from kaohe.org import access
 
 # Reached by a session that still has a step to take: leaving, and the language switch.
@@ -121,4 +123,23 @@ class ForcePasswordChangeMiddleware:
                 and (user.must_change_password or policy.password_expired(user))
                 and not _allowed(request, ALLOWED_WITH_INITIAL_PASSWORD)):
             return redirect("password_change")
+        return self.get_response(request)
+
+
+class LoginThrottleMiddleware:
+    """A sign-in from an address that has failed too often lately waits until its window ends
+    (kaohe.accounts.throttle), whichever account it names."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method == "POST" and request.path == reverse("login")
+                and throttle.held_back(request)):
+            window = settings.KAOHE_LOGIN_ADDRESS_WINDOW_SECONDS
+            context = {"address": True, "minutes": max(1, window // 60),
+                       "retry_at": timezone.localtime() + datetime.timedelta(seconds=window)}
+            response = render(request, "registration/locked_out.html", context, status=429)
+            response["Retry-After"] = str(window)
+            return response
         return self.get_response(request)

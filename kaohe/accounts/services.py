@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from typing import TYPE_CHECKING
 
 from axes.utils import reset as axes_reset
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaohe.accounts import policy, throttle
 from kaohe.accounts.models import ApiToken, SecondFactorPolicy, TechnicalRole, User
 from kaohe.audit import chain as audit
 from kaohe.errors import Invalid, NotAllowed
@@ -24,6 +27,8 @@ def separation_rule() -> str:
 
 def token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for `user`; the raw value is returned once and never stored."""
+    if not policy.may_hold_tokens(user):
+        raise NotAllowed(_("技术管理员不使用 API 令牌。"), rule=separation_rule())
     return ApiToken.issue(user, name)
 
 
@@ -49,6 +54,39 @@ def technical_admin_create(*, username: str, role: str, password: str) -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+# Letters and digits that cannot be misread when a password is read out or copied by hand.
+ONE_TIME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+ONE_TIME_LENGTH = 14
+
+
+def one_time_password() -> str:
+    """A random password of upper and lower case letters and digits (each at least once)."""
+    while True:
+        word = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+        if all(set(word) & set(group) for group in (string.ascii_uppercase,
+                                                     string.ascii_lowercase, string.digits)):
+            return word
+
+
+@transaction.atomic
+def password_reset(*, by: User, user: User) -> str:
+    """The system administrator resets a forgotten password. The account gets a one-time
+    password, returned to be shown once, that must be changed at its first sign-in: the
+    administrator never holds a password that lets them act as the user (三员分立). Not for a
+    technical administrator's account nor one's own; recorded in the audit log."""
+    if by.technical_role != TechnicalRole.SYSTEM:
+        raise NotAllowed(_("只有系统管理员可以重置密码。"), rule=separation_rule())
+    if user.technical_role or user.pk == by.pk:
+        raise NotAllowed(_("不能重置技术管理员或自己的密码。"), rule=separation_rule())
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    audit.record("account.password_reset", obj=user, new={"must_change_password": True},
+                 user=by)
+    return password
 
 
 # --- the second factor (TOTP) ----------------------------------------------------------------
@@ -86,6 +124,8 @@ def account_unlock(*, by: User, username: str = "", ip_address: str = "") -> int
     if not username and not ip_address:
         raise Invalid(_("请指定要解锁的账号或地址。"))
     cleared = int(axes_reset(username=username or None, ip=ip_address or None))
+    if ip_address:
+        throttle.release(ip_address)
     audit.record("account.unlock", object_type="accounts.user", object_repr=username,
                  new={"ip_address": ip_address, "attempts_cleared": cleared}, user=by)
     return cleared

@@ -20,6 +20,43 @@ CLASSES = (
 )
 
 
+class MinimumLengthValidator:
+    """At least `min_length` characters (Django's own says so in English only)."""
+
+    def __init__(self, min_length: int = 10) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(self.get_help_text(), code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return _("密码至少 %(count)d 个字符。") % {"count": self.min_length}
+
+
+class GuessablePasswordValidator:
+    """What length and character classes let through but a guesser tries first: blanks at
+    either end (lost when the password is typed again elsewhere), the account name inside it
+    (zhangsan2025), and too few different characters (Aaaaaaaaaa1)."""
+
+    MIN_DISTINCT = 6
+    MIN_NAME = 3  # shorter account names are found in too many words to forbid
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if password != password.strip():
+            raise ValidationError(_("密码首尾不能有空格。"), code="password_spaces")
+        name = (getattr(user, "username", "") or "").lower()
+        if len(name) >= self.MIN_NAME and name in password.lower():
+            raise ValidationError(_("密码不能包含账号名。"), code="password_has_username")
+        if len(set(password)) < self.MIN_DISTINCT:
+            raise ValidationError(_("密码须至少含 %(count)d 个不同的字符。") % {
+                "count": self.MIN_DISTINCT}, code="password_repetitive")
+
+    def get_help_text(self) -> str:
+        return _("首尾不能有空格，不能包含账号名，至少 %(count)d 个不同的字符。") % {
+            "count": self.MIN_DISTINCT}
+
+
 class CharacterClassesValidator:
     """At least `min_classes` of: capital letters, small letters, digits, other characters."""
 

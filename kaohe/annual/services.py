@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.annual import rules, selectors
 from kaohe.annual.models import AnnualChange, AnnualGrade, AnnualResult, AnnualYear
@@ -42,9 +43,12 @@ def open_year(organ: Organ, year: int) -> AnnualYear:
 
 
 def required_reason(text: str, message: str, rule: str = RULE) -> str:
-    if not text or not text.strip():
+    """A reason or note as written, without surrounding blanks: refused when empty, too long
+    (limits.REASON) or holding a NUL character."""
+    text = limits.text(text or "", limits.REASON, label=_("理由"), rule=rule)
+    if not text:
         raise Invalid(message, rule=rule)
-    return text.strip()
+    return text
 
 
 @transaction.atomic
@@ -99,11 +103,13 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
     broken = rules.broken_rules(row.rec, grade, excellent_taken=taken, limit=view.limit)
     if grade != row.rec.grade or broken:
         reason = required_reason(reason, _("与建议等次不同或不符合规则时，须写明理由。"))
+    else:
+        reason = limits.text(reason or "", limits.REASON, label=_("理由"), rule=RULE)
     result = _result(annual, person)
     previous = _snapshot(result)
     result.recommended = row.rec.grade
     result.grade = grade
-    result.reason = reason.strip()
+    result.reason = reason
     result.broken_rules = broken
     result.decided_by = by
     result.decided_at = timezone.now()

@@ -10,6 +10,7 @@ import logging
 import math
 from typing import Annotated
 
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import HttpBearer
 
 from kaohe import limits
+from kaohe.accounts import policy
 from kaohe.accounts.models import ApiToken, hash_token
 from kaohe.api import hardening, schemas
 from kaohe.api.annual import router as annual_router
@@ -30,12 +32,18 @@ from kaohe.org.middleware import attach_actor
 from kaohe.workdays.calendar import CalendarNotCovered
 
 security_log = logging.getLogger("kaohe.security")
+request_log = logging.getLogger("django.request")
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
         found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
+        if found is None or not policy.token_usable(found):
+            return None
+        # An account that must use a second factor and has none enrols through the pages
+        # first, as its session would have to.
+        if (access.second_factor_required(access.actor_for(found.user))
+                and not policy.has_second_factor(found.user)):
             return None
         # One write a minute at most: the token list shows when a token was last used.
         now = timezone.now()
@@ -113,6 +121,16 @@ def calendar_missing(request: HttpRequest, exc: CalendarNotCovered) -> HttpRespo
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback and signalled as Django does for a 500, and
+    answered with the API's error body, not the pages' HTML error page."""
+    request_log.error("Internal Server Error: %s", request.path, exc_info=exc,
+                      extra={"status_code": 500, "request": request})
+    got_request_exception.send(sender=None, request=request)
+    return error(request, 500, "server_error", _("服务器内部错误，已记录，请稍后再试。"))
 
 
 @api.get("/me", response=schemas.Me, tags=["people"])

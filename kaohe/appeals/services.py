@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.appeals import selectors
 from kaohe.appeals.models import TEXT_LIMIT, Appeal, AppealState, Channel, Opinion
@@ -42,11 +43,9 @@ def _period(period: Period) -> list[int]:
 
 
 def _required(text: str, message: str, limit: int = TEXT_LIMIT) -> str:
-    text = (text or "").strip()
+    text = limits.text(text or "", limit, label=_("内容"), rule=RULE)
     if not text:
         raise Invalid(message, rule=RULE)
-    if len(text) > limit:
-        raise Invalid(_("内容不超过 %(limit)d 字。") % {"limit": limit}, rule=RULE)
     return text
 
 

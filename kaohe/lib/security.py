@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from kaohe import limits
+
 # Refused requests are security events: an operator watches this logger (decision 0007).
 log = logging.getLogger("kaohe.security")
 
@@ -49,8 +51,10 @@ def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpRe
 
 class RequestGuardMiddleware:
     """Refuse, before any view runs, what no view can handle: a NUL character in the path or
-    the query (PostgreSQL cannot compare text holding one) and, for the API, a body over
-    DATA_UPLOAD_MAX_MEMORY_SIZE (the pages get Django's own 400 for it)."""
+    the query (PostgreSQL cannot compare text holding one) and a body over its limit: for the
+    API DATA_UPLOAD_MAX_MEMORY_SIZE; for the pages the largest upload a page takes
+    (limits.UPLOAD_BODY_BYTES), since Django's own limit leaves out the files of a form, which
+    it would otherwise write to disk whatever their size, even for the sign-in page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,13 +62,17 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return _error(request, 400, "invalid", _("请求地址含有不允许的空字符（\\0）。"))
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request.path.startswith("/api/") and limit is not None:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > limit:
-                return _error(request, 413, "too_large",
-                              _("请求内容超过 %(size)d 字节的上限。") % {"size": limit})
+        limit = body_limit(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return _error(request, 413, "too_large",
+                          _("请求内容超过 %(size)d 字节的上限。") % {"size": limit})
         return self.get_response(request)
+
+
+def body_limit(request: HttpRequest) -> int:
+    api = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limits.UPLOAD_BODY_BYTES
+    return api if request.path.startswith("/api/") else max(api, limits.UPLOAD_BODY_BYTES)

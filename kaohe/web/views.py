@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -23,6 +25,7 @@ from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments import services as assessment_services
 from kaohe.assessments.forms import SearchForm, TaskForm
 from kaohe.assessments.models import Notification
+from kaohe.errors import NotAllowed
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Task
@@ -115,9 +118,17 @@ def people_search(request: ActorRequest) -> HttpResponse:
 
 @login_required
 def profile(request: ActorRequest) -> HttpResponse:
-    context = {"tokens": request.user.api_tokens.all(), "form": TokenForm(),
-               "has_second_factor": account_policy.has_second_factor(request.user)}
-    return render(request, "web/profile.html", context)
+    return _profile(request, TokenForm())
+
+
+def _profile(request: ActorRequest, form: TokenForm, status: int = 200) -> HttpResponse:
+    user = request.user
+    tokens = [{"token": t, "usable": account_policy.token_usable(t),
+               "expires": account_policy.token_expires(t)} for t in user.api_tokens.all()]
+    context = {"tokens": tokens, "form": form, "token_days": settings.KAOHE_TOKEN_MAX_AGE_DAYS,
+               "has_second_factor": account_policy.has_second_factor(user),
+               "may_hold_tokens": account_policy.may_hold_tokens(user)}
+    return render(request, "web/profile.html", context, status=status)
 
 
 @login_required
@@ -125,9 +136,12 @@ def profile(request: ActorRequest) -> HttpResponse:
 def token_create(request: ActorRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
-        tokens = request.user.api_tokens.all()
-        return render(request, "web/profile.html", {"tokens": tokens, "form": form}, status=400)
-    _token, raw = account_services.token_issue(user=request.user, name=form.cleaned_data["name"])
+        return _profile(request, form, status=400)
+    try:
+        _token, raw = account_services.token_issue(user=request.user,
+                                                   name=form.cleaned_data["name"])
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
     messages.success(request, _("新令牌只显示这一次，请立即复制保存：%(token)s") % {"token": raw})
     return redirect("profile")
 

@@ -95,8 +95,8 @@ def test_a_crafted_post_grants_nothing(client_for, world: World) -> None:
     staff.refresh_from_db()
     assert staff.technical_role == "" and not staff.is_superuser and not staff.is_staff
     response = client.post("/admin/accounts/user/add/", {
-        "username": "newbie", "usable_password": "true", "password1": "Newbie-pass-2026",
-        "password2": "Newbie-pass-2026", "technical_role": "audit", "is_superuser": "on",
+        "username": "newbie", "usable_password": "true", "password1": "Spring-field-2026",
+        "password2": "Spring-field-2026", "technical_role": "audit", "is_superuser": "on",
     })
     assert response.status_code == 302
     newbie = User.objects.get(username="newbie")

@@ -415,3 +415,16 @@ def test_the_office_reads_a_new_appeal_in_its_language(world: World, today: Toda
     with translation.override("zh-hans"):
         assert notice.shown == notice.text
     assert "2025 年第三季度" in notice.text
+
+
+@pytest.mark.parametrize(("text", "code"), [(APPEAL + "\x00", "invalid_text"),
+                                            ("长" * 1_000_000, "too_long")])
+def test_a_nul_or_a_huge_text_is_refused_by_name(world: World, today: Today, text: str,
+                                                 code: str) -> None:
+    """PostgreSQL cannot store a NUL: refused with a message, never a server error."""
+    staff = world.assessments["staff"]
+    told(staff)
+    today(LAST_DAY)
+    refusal = refused_nothing_filed(lambda: services.appeal_file(
+        assessment=fresh(staff), by=world.users["staff"], text=text))
+    assert refusal.code == code

@@ -250,3 +250,61 @@ def test_deeply_nested_and_huge_json(client: Client, world: World) -> None:
     path = f"/assessments/{world.assessments['staff'].pk}/summary"
     _refused(_call(client, world, "staff", path, raw=b"[" * 100_000 + b"]" * 100_000))
     _refused(_call(client, world, "staff", path, raw=b'{"text": ' + b"9" * 5000 + b"}"))
+
+
+# --- texts, bodies, server errors and passwords (second round) ------------------------------------
+
+@pytest.mark.parametrize(("reason", "code"), [("同意\x00", "invalid_text"),
+                                              ("理" * 900_000, "too_long")])
+def test_the_annual_decision_reason_is_bounded(world: World, reason: str, code: str) -> None:
+    from kaohe.annual import services as annual
+    from kaohe.annual.models import AnnualResult
+    from tests.annual.factories import YEAR, run_year
+
+    run_year(world, {})
+    with pytest.raises(Invalid) as refusal:
+        annual.result_decide(organ=world.organ, year=YEAR, person=world.people["staff"],
+                             grade="称职", reason=reason, by=world.users["office"])
+    assert refusal.value.code == code
+    assert not AnnualResult.objects.filter(person=world.people["staff"]).exclude(grade="").exists()
+
+
+def test_a_fault_in_the_api_answers_with_the_api_error_body(world: World, monkeypatch: Any
+                                                             ) -> None:
+    from kaohe.api import schemas
+
+    def broken(actor: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(schemas.Me, "of", broken)
+    _token, key = ApiToken.issue(world.users["staff"], "fault")
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert response["Content-Type"].startswith("application/json")
+    assert _refused(response, 500)["code"] == "server_error"
+
+
+def test_a_file_in_a_form_counts_against_the_body_limit(client: Client, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("x.bin", b"0" * (limits.UPLOAD_BODY_BYTES + 1))
+    response = client.post("/login/", {"username": "x", "password": "y", "file": big})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(("password", "code"), [
+    ("Aaaaaaaaaa1", "password_repetitive"),
+    ("Staff-20252025", "password_has_username"),
+    ("Strong-pass-7x ", "password_spaces"),
+    ("Ab1-x", "password_too_short"),
+])
+def test_guessable_passwords_are_refused_in_chinese(world: World, password: str,
+                                                    code: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refusal:
+        validate_password(password, world.users["staff"])
+    assert code in [e.code for e in refusal.value.error_list]
+    assert all(not message.isascii() for message in refusal.value.messages)
