@@ -4,36 +4,28 @@ quarter, and the written parts of the annual form. Grades are decided only on th
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kaohe.annual.models import AnnualResult, QuarterAttendance
-from kaohe.org import models as org
 from kaohe.org.admin import OrganScopedAdmin
-from kaohe.org.http import ActorRequest
 
 TEXTS = ["summary", "training", "leader_comment", "committee_opinion", "own_opinion"]
 
 
-class GradesAdmin(OrganScopedAdmin):
-    def managed_organs(self, request: HttpRequest) -> QuerySet[org.Organ] | None:
-        # Grades are not the system administrator's (三员分立): the office's own organ only.
-        actor = cast(ActorRequest, request).actor
-        return org.Organ.objects.filter(id__in=actor.office_organ_ids)
-
-
 @admin.register(QuarterAttendance)
-class QuarterAttendanceAdmin(GradesAdmin):
+class QuarterAttendanceAdmin(OrganScopedAdmin):
+    system_admin = False  # grades and the forms' data are the office's (三员分立)
     organ_path = "person__organ"
     list_display = ["person", "period", "absent_days", "late_times"]
     raw_id_fields = ["person", "period"]
 
 
 @admin.register(AnnualResult)
-class AnnualResultAdmin(GradesAdmin):
+class AnnualResultAdmin(OrganScopedAdmin):
+    system_admin = False
     organ_path = "annual__organ"
     list_display = ["person", "annual", "recommended", "grade"]
     fields = ["person", "annual", "recommended", "grade", "reason", *TEXTS]

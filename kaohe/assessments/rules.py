@@ -157,6 +157,17 @@ def team_decision_needed(*, chief: bool, by_principal: bool) -> bool:
     return chief and not by_principal
 
 
+PROPOSALS = ("propose", "propose_undetermined")
+
+
+def approves_own_proposal(proposed_by: int | None, approver: int) -> str:
+    """Why `approver` may not approve (§七(三)): review and approval are two levels, so whoever
+    proposed the grade does not also decide it, whatever roles they hold; or ""."""
+    if proposed_by != approver:
+        return ""
+    return _("您提出了此人的等次建议，不能再审定：审核与审定须由不同的人进行。")
+
+
 # --- the 好 cap (§八(一)) ------------------------------------------------------------------------
 
 def good_limit(base: int, ratio: Decimal, rounding: str) -> int:
@@ -205,6 +216,19 @@ class Quota:
     def percent(self) -> str:
         """The organ's ratio as people read it: 0.400 → "40"."""
         return format((self.ratio * 100).normalize(), "f")
+
+
+def ratio_below_approved(ratio: Decimal, rounding: str,
+                         quarters: Sequence[tuple[str, Quota]]) -> str:
+    """Why a plan in force may not take the 好 ratio `ratio`, or "" (§八(一)): a quarter's
+    limit may not fall below the 好 already approved in it (the plan itself keeps the ratio
+    within 40 %). `quarters`: (label, places now) of each quarter opened under the plan."""
+    for label, quota in quarters:
+        limit = good_limit(quota.participants, ratio, rounding)
+        if quota.used > limit:
+            return _("%(quarter)s已审定“好” %(used)d 名，按新比例最多 %(limit)d 名：比例不能低于"
+                     "已审定的人数。") % {"quarter": label, "used": quota.used, "limit": limit}
+    return ""
 
 
 def no_place_left(quota: Quota) -> str:

@@ -95,6 +95,12 @@ def period_detail(actor: Actor, pk: int) -> Period:
     return access.one_or_404(visible_periods(actor).filter(pk=pk))
 
 
+def proposed_by(assessment: Assessment) -> int | None:
+    """The account that made the proposal now standing (the latest one)."""
+    return (assessment.transitions.filter(action__in=rules.PROPOSALS)
+            .order_by("-at", "-id").values_list("by_id", flat=True).first())
+
+
 def quota(period: Period) -> rules.Quota:
     """好 places of the quarter: the limit from the plan, and the ones already approved."""
     plan = period.plan

@@ -34,6 +34,7 @@ TRACKED: dict[str, frozenset[str]] = {
     "otp_totp.totpdevice": frozenset({"key"}),
     "plans.yearplan": frozenset(),
     "plans.indicator": frozenset(),
+    "plans.planamendment": frozenset(),
     "plans.period": frozenset(),
     "plans.task": frozenset(),
     "records.entry": frozenset(),

@@ -173,12 +173,28 @@ def _end_roles(person: Person, organ: Organ, changes: Changes) -> None:
 # --- the organ's assessment roles ---------------------------------------------------------------
 
 
+def check_principal(person: Person | None) -> None:
+    """Refuse a principal who is not a leadership member (§七(三)). The admin's form asks here
+    too, so that no way of naming the principal skips the check."""
+    if person is not None and person.category != Category.LEADERSHIP:
+        raise Invalid(_("主要负责人必须是领导成员（leadership）"), rule=RULE_ROLES)
+
+
+def check_leader(section: Section, person: Person | None) -> None:
+    """Refuse a leader in charge who is not a leadership member of the section's organ
+    (§七(三)); as check_principal, for every way of naming one."""
+    if person is not None and person.category != Category.LEADERSHIP:
+        raise Invalid(_("只有领导成员（leadership）可以分管科室"), rule=RULE_ROLES)
+    if person is not None and person.organ_id != section.organ_id:
+        raise Invalid(_("科室“%(code)s”属于其他机关（%(organ)s），领导不能分管其他机关的科室") % {
+            "code": section.code, "organ": section.organ.name}, rule=RULE_ROLES)
+
+
 @transaction.atomic
 def organ_set_principal(*, organ: Organ, person: Person | None) -> Organ:
     """The organ's principal (主要负责人), who approves the section chiefs' grades (§七(三)):
     a leadership member. None: nobody."""
-    if person is not None and person.category != Category.LEADERSHIP:
-        raise Invalid(_("主要负责人必须是领导成员（leadership）"), rule=RULE_ROLES)
+    check_principal(person)
     organ.principal = person
     organ.save(update_fields=["principal"])
     return organ
@@ -188,11 +204,7 @@ def organ_set_principal(*, organ: Organ, person: Person | None) -> Organ:
 def section_set_leader(*, section: Section, person: Person | None) -> Section:
     """The section's leader in charge (分管领导), who reviews its chief and approves its staff's
     grades (§七(三)): a leadership member of the section's organ. None: nobody."""
-    if person is not None and person.category != Category.LEADERSHIP:
-        raise Invalid(_("只有领导成员（leadership）可以分管科室"), rule=RULE_ROLES)
-    if person is not None and person.organ_id != section.organ_id:
-        raise Invalid(_("科室“%(code)s”属于其他机关（%(organ)s），领导不能分管其他机关的科室") % {
-            "code": section.code, "organ": section.organ.name}, rule=RULE_ROLES)
+    check_leader(section, person)
     section.leader_in_charge = person
     section.save(update_fields=["leader_in_charge"])
     return section

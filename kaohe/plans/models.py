@@ -31,6 +31,10 @@ class Rounding(models.TextChoices):
     NEAREST = "nearest", _("四舍五入")
 
 
+# §八(一): 好 at most 40 % of those taking part. A plan may set less, never more.
+MAX_GOOD_RATIO = Decimal("0.400")
+
+
 class YearPlan(models.Model):
     organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="plans",
                               verbose_name=_("机关"))
@@ -66,18 +70,47 @@ class YearPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.organ} {self.year}"
 
+    @property
+    def in_force(self) -> bool:
+        """A quarter has been opened under the plan: from then on it is frozen, and only its
+        好 ratio may change, by a recorded amendment (PlanAmendment)."""
+        return self.pk is not None and self.periods.exists()
+
     def clean(self) -> None:
         problems: dict[str, str] = {}
         if self.common_weight + self.individual_weight != 100:
             problems["individual_weight"] = str(_(
                 "共性指标与个性指标权重之和须为 100%（§四：30% 与 70%）"))
-        if not Decimal(0) < self.good_ratio <= Decimal(1):
-            problems["good_ratio"] = str(_("“好”等次比例须大于 0 且不超过 1（§八(一)：40%）"))
+        if not Decimal(0) < self.good_ratio <= MAX_GOOD_RATIO:
+            problems["good_ratio"] = str(_("“好”等次比例须大于 0 且不超过 0.4（§八(一)：40%）"))
         if not Decimal(100) >= self.band_good > self.band_fairly_good > self.band_average > 0:
             problems["band_good"] = str(_(
                 "分数段重叠：须 100 ≥ “好” > “较好” > “一般” > 0 的最低分"))
         if problems:
             raise ValidationError(problems)
+
+
+class PlanAmendment(models.Model):
+    """A change to a plan in force: its 好 ratio, the value before and after, why, who and
+    when (§八(一)). The services write these rows; nothing edits them."""
+
+    plan = models.ForeignKey(YearPlan, on_delete=models.PROTECT, related_name="amendments",
+                             verbose_name=_("年度考核方案"))
+    field = models.CharField(_("修改项目"), max_length=32)
+    previous = models.CharField(_("原值"), max_length=32)
+    value = models.CharField(_("新值"), max_length=32)
+    reason = models.TextField(_("理由"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("方案变更记录")
+        verbose_name_plural = _("方案变更记录")
+        ordering = ["plan", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.field}: {self.previous} → {self.value}"
 
 
 class IndicatorGroup(models.TextChoices):

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kaohe.org.http import ActorRequest
 from kaohe.workdays import models
 
 
 class NationalCalendarAdmin(admin.ModelAdmin):
-    """The calendar is national, not an organ's (see kaohe/workdays/models.py): everyone the
-    admin site admits, the system administrator and every organ's office, maintains it."""
+    """The calendar is national, not an organ's (see kaohe/workdays/models.py): it moves every
+    organ's leave limits and appeal deadlines, so the administrator of the installation keeps
+    it, not any one organ's office."""
 
     def _may(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.admin_site.has_permission(request)
+        return cast(ActorRequest, request).actor.is_system_admin
 
     has_view_permission = has_change_permission = has_add_permission = _may
     has_module_permission = _may

@@ -29,7 +29,7 @@ class CalendarNotCovered(Exception):
         self.year = year
         super().__init__(
             gettext("%(year)d 年的节假日和调休安排尚未录入，无法计算工作日。"
-                    "请办公室在“工作日历”中录入该年安排。") % {"year": year}
+                    "请系统管理员在“工作日历”中录入该年安排。") % {"year": year}
         )
 
 

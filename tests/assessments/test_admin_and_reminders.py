@@ -1,5 +1,6 @@
-"""The office configures its plan in the admin (refused when weights do not add up), and
-`kaohe send-reminders` tells people what is due."""
+"""The office configures its plan in the admin before it is in force (refused when weights do
+not add up; tests/security/test_admin_duties.py for a plan in force), and `kaohe
+send-reminders` tells people what is due."""
 
 from __future__ import annotations
 
@@ -12,21 +13,29 @@ from django.core.management import call_command
 from django.test import Client
 
 from kaohe.assessments.models import Notification
+from kaohe.plans.models import YearPlan
+from kaohe.plans.services import plan_for
 from tests.personas import World
 
 Sign = Callable[[str | None], Client]
 
 
-def plan_form(world: World, weights: list[str]) -> dict[str, str]:
-    plan = world.periods["organ"].plan
+def next_plan(world: World) -> YearPlan:
+    """The organ's plan for the coming year: no quarter opened under it yet."""
+    return plan_for(organ=world.organ, year=2026)
+
+
+def plan_form(plan: YearPlan, weights: list[str]) -> dict[str, str]:
     indicators = list(plan.indicators.order_by("id"))
     data = {f: str(getattr(plan, f)) for f in [
         "first_quarter", "common_weight", "individual_weight", "band_good", "band_fairly_good",
         "band_average", "good_ratio", "good_rounding"]}
-    data.update({"base_includes_undetermined": "on", "direct_good_counts": "on",
+    data.update({"organ": str(plan.organ_id), "year": str(plan.year),
+                 "base_includes_undetermined": "on", "direct_good_counts": "on",
                  "indicators-TOTAL_FORMS": str(len(indicators)),
                  "indicators-INITIAL_FORMS": str(len(indicators)),
-                 "indicators-MIN_NUM_FORMS": "0", "indicators-MAX_NUM_FORMS": "1000"})
+                 "indicators-MIN_NUM_FORMS": "0", "indicators-MAX_NUM_FORMS": "1000",
+                 "amendments-TOTAL_FORMS": "0", "amendments-INITIAL_FORMS": "0"})
     for i, (indicator, weight) in enumerate(zip(indicators, weights, strict=True)):
         row = {"id": str(indicator.pk), "plan": str(plan.pk), "group": indicator.group,
                "code": indicator.code, "name": indicator.name, "weight": weight,
@@ -37,25 +46,25 @@ def plan_form(world: World, weights: list[str]) -> dict[str, str]:
 
 def test_office_edits_weights_and_a_wrong_total_is_refused(client_for: Sign,
                                                            world: World) -> None:
-    plan = world.periods["organ"].plan
+    plan = next_plan(world)
     url = f"/admin/plans/yearplan/{plan.pk}/change/"
     client = client_for("office")
     assert client.get(url).status_code == 200
-    wrong = plan_form(world, ["30", "20", "20", "20", "20"] + ["20"] * 5)
+    wrong = plan_form(plan, ["30", "20", "20", "20", "20"] + ["20"] * 5)
     page = client.post(url, wrong).content.decode()
     assert "组内权重之和须为 100%" in page
     assert sorted(str(w) for w in plan.indicators.values_list("weight", flat=True))[0] == "20.00"
-    right = plan_form(world, ["40", "15", "15", "15", "15"] + ["20"] * 5)
+    right = plan_form(plan, ["40", "15", "15", "15", "15"] + ["20"] * 5)
     assert client.post(url, right).status_code == 302
     assert plan.indicators.get(code="political").weight == 40
 
 
-def test_ratio_outside_0_and_1_is_refused(client_for: Sign, world: World) -> None:
-    plan = world.periods["organ"].plan
-    data = plan_form(world, ["20"] * 10)
-    data["good_ratio"] = "1.5"
+def test_a_ratio_above_forty_percent_is_refused(client_for: Sign, world: World) -> None:
+    plan = next_plan(world)
+    data = plan_form(plan, ["20"] * 10)
+    data["good_ratio"] = "0.5"
     page = client_for("office").post(f"/admin/plans/yearplan/{plan.pk}/change/", data)
-    assert "不超过 1" in page.content.decode()
+    assert "不超过 0.4" in page.content.decode()
 
 
 def test_other_organs_plan_is_out_of_reach(client_for: Sign, world: World) -> None:

@@ -21,7 +21,12 @@ from kaohe.assessments.services.notifications import (
     notifications_retire,
     notify,
 )
-from kaohe.assessments.services.places import quota_plan_clear, quota_plan_save
+from kaohe.assessments.services.places import (
+    plan_amend_ratio,
+    quota_plan_clear,
+    quota_plan_save,
+    ratio_refusal,
+)
 from kaohe.assessments.services.quarter import (
     period_close,
     period_open,
@@ -67,9 +72,11 @@ __all__ = [
     "period_close",
     "period_open",
     "period_publish",
+    "plan_amend_ratio",
     "publication_correct",
     "quota_plan_clear",
     "quota_plan_save",
+    "ratio_refusal",
     "result_acknowledge",
     "summary_return",
     "summary_save",

@@ -1,6 +1,7 @@
-"""The split of a quarter's 好 places among sections (§八(一), front-line staff weigh more):
-the office fixes it, and from then on every approval of 好 is held to its section's share
-(kaohe.assessments.services.workflow.check_good_place). Decision 0015."""
+"""The 好 places (§八(一)): the split of a quarter's places among sections (front-line staff
+weigh more), which the office fixes and every approval of 好 is then held to
+(kaohe.assessments.services.workflow.check_good_place, decision 0015); and the ratio of a plan
+in force, which changes only by a recorded amendment that respects the places approved."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaohe import limits
 from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors
 from kaohe.assessments.models import SectionQuota
-from kaohe.assessments.services.common import lock_quarter
+from kaohe.assessments.services.common import bounded, lock_quarter, required
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
-from kaohe.plans.models import Period
+from kaohe.plans.labels import quarter_label
+from kaohe.plans.models import Period, PlanAmendment, YearPlan
+from kaohe.plans.services import plan_check
 
 
 def _office_period(period: Period, by: User) -> Period:
@@ -65,3 +69,34 @@ def quota_plan_clear(*, period: Period, by: User) -> None:
     period = _office_period(period, by)
     for quota in period.section_quotas.all():
         quota.delete()  # one by one, so that each removal is in the audit trail
+
+
+def ratio_refusal(plan: YearPlan, ratio: Decimal) -> str:
+    """Why the plan may not take the 好 ratio `ratio` now, or "": each of its quarters keeps
+    room for the 好 already approved (§八(一))."""
+    quarters = [(quarter_label(p.year, p.quarter), selectors.quota(p))
+                for p in plan.periods.order_by("quarter")]
+    return rules.ratio_below_approved(ratio, plan.good_rounding, quarters)
+
+
+@transaction.atomic
+def plan_amend_ratio(*, plan: YearPlan, ratio: Decimal, reason: str, by: User) -> PlanAmendment:
+    """The office changes the 好 ratio of a plan in force, with a reason; the amendment records
+    the previous value. Every quarter of the plan is locked as an approval locks it, so that no
+    approval slips in between the check and the change."""
+    if not access.may_plan_quota(access.actor_for(by), plan.organ):
+        raise NotAllowed(_("只有本机关办公室可以修改考核方案。"), rule=rules.RULE_CAP)
+    for period_id in plan.periods.order_by("pk").values_list("pk", flat=True):
+        lock_quarter(period_id)
+    plan = YearPlan.objects.select_for_update().get(pk=plan.pk)
+    reason = required(bounded(reason, limits.REASON, _("修改理由")),
+                      _("修改已执行方案的“好”等次比例须说明理由。"), rules.RULE_CAP,
+                      "reason_required")
+    refusal = ratio_refusal(plan, ratio)
+    if refusal:
+        raise Refused(refusal, rule=rules.RULE_CAP, code="ratio_below_approved")
+    previous, plan.good_ratio = plan.good_ratio, ratio
+    plan_check(plan)  # within 40 %
+    plan.save(update_fields=["good_ratio"])
+    return PlanAmendment.objects.create(plan=plan, field="good_ratio", previous=str(previous),
+                                        value=str(ratio), reason=reason, by=by)

@@ -243,6 +243,9 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
     require(may("approve", assessment, by), _("您无权审定此人的等次。"))
     from_state = assessment.state
     target = check_move(assessment, "approve")
+    refusal = rules.approves_own_proposal(selectors.proposed_by(assessment), by.pk)
+    if refusal:
+        raise Refused(refusal, rule=rules.RULE_REVIEW, code="own_proposal")
     comment = bounded(comment, limits.REASON, _("审定意见"))
     reason = bounded(reason, limits.REASON, _("改变等次的理由"))
     team_decision = bounded(team_decision, limits.SHORT,
