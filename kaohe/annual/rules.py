@@ -11,8 +11,7 @@ from itertools import groupby
 from typing import Any, NamedTuple, Protocol
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kaohe.annual.models import AnnualGrade
 from kaohe.plans.models import Grade
@@ -140,20 +139,20 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
                     and good >= settings.excellent_good_share * graded)
     rec.priority = rec.eligible and good == taking_part
     if rec.pending:
-        rec.rules.append(Reason(noop("有 %(n)d 个季度尚未审定，建议等次可能变化"),
+        rec.rules.append(Reason(gettext_noop("有 %(n)d 个季度尚未审定，建议等次可能变化"),
                                 {"n": rec.pending}))
     if refused:
         rec.grade = AnnualGrade.INCOMPETENT
-        rec.rules.append(Reason(noop("无正当理由不参加考核 → 不称职（§十(一)）")))
+        rec.rules.append(Reason(gettext_noop("无正当理由不参加考核 → 不称职（§十(一)）")))
     elif graded == 0:
         rec.grade = AnnualGrade.UNDETERMINED
-        rec.rules.append(Reason(noop("全年没有确定等次的季度 → 不确定等次（§十(三)）")))
+        rec.rules.append(Reason(gettext_noop("全年没有确定等次的季度 → 不确定等次（§十(三)）")))
     elif rec.all_poor:
         rec.grade = AnnualGrade.INCOMPETENT
-        rec.rules.append(Reason(noop("每个季度均为“较差” → 可直接确定为不称职（§九(四)）")))
+        rec.rules.append(Reason(gettext_noop("每个季度均为“较差” → 可直接确定为不称职（§九(四)）")))
     elif rec.lower:
         rec.grade = AnnualGrade.BASIC
-        rec.rules.append(Reason(noop(
+        rec.rules.append(Reason(gettext_noop(
             "“一般”“较差”共 %(lower)d 次，超过参加的 %(quarters)d 个季度的 %(share)s → "
             "原则上基本称职或不称职（§九(四)）"), {
                 "lower": lower, "quarters": taking_part,
@@ -167,17 +166,19 @@ def evaluate(key: str, quarters: list[Quarter], settings: Thresholds, *,
 def _excellent_reason(rec: Recommendation, settings: Thresholds, good: int,
                       lower: int) -> Reason:
     if rec.priority:
-        return Reason(noop("每个季度均为“好” → 优先评为优秀（§九(三)）"))
+        return Reason(gettext_noop("每个季度均为“好” → 优先评为优秀（§九(三)）"))
     if rec.eligible:
-        return Reason(noop("“好” %(good)d 次，达到确定等次季度的 %(share)s，且无“一般”“较差” → "
-                           "可评为优秀（§九(三)）"), {
-                               "good": good, "share": _percent(settings.excellent_good_share)})
+        return Reason(gettext_noop(
+            "“好” %(good)d 次，达到确定等次季度的 %(share)s，且无“一般”“较差” → "
+            "可评为优秀（§九(三)）"),
+            {"good": good, "share": _percent(settings.excellent_good_share)})
     if lower:
-        return Reason(noop("有“一般”或“较差” → 不能评为优秀（§九(三)）"))
-    return Reason(noop("“好” %(good)d 次，未达到确定等次季度的 %(share)s（至少 %(min)d 次） → "
-                       "不能评为优秀（§九(三)）"), {
-                           "good": good, "share": _percent(settings.excellent_good_share),
-                           "min": settings.excellent_min_good})
+        return Reason(gettext_noop("有“一般”或“较差” → 不能评为优秀（§九(三)）"))
+    return Reason(gettext_noop(
+        "“好” %(good)d 次，未达到确定等次季度的 %(share)s（至少 %(min)d 次） → "
+        "不能评为优秀（§九(三)）"),
+        {"good": good, "share": _percent(settings.excellent_good_share),
+         "min": settings.excellent_min_good})
 
 
 @cache  # one organ's settings, asked for each of its people
@@ -214,16 +215,16 @@ def _place(group: list[Recommendation], position: int, limit: int) -> None:
         r.rank = position + 1
         if position + len(group) <= limit:
             r.grade = AnnualGrade.EXCELLENT
-            r.rules.append(Reason(noop("排名第 %(rank)d，在优秀名额 %(limit)d 名之内"), {
+            r.rules.append(Reason(gettext_noop("排名第 %(rank)d，在优秀名额 %(limit)d 名之内"), {
                 "rank": r.rank, "limit": limit}))
         elif position < limit:
             r.tie = True
-            r.rules.append(Reason(noop(
+            r.rules.append(Reason(gettext_noop(
                 "与另外 %(others)d 人并列第 %(rank)d，只剩 %(left)d 个优秀名额 → "
                 "由考核委员会研究确定"), {
                     "others": len(group) - 1, "rank": r.rank, "left": limit - position}))
         else:
-            r.rules.append(Reason(noop("排名第 %(rank)d，超出优秀名额 %(limit)d 名"), {
+            r.rules.append(Reason(gettext_noop("排名第 %(rank)d，超出优秀名额 %(limit)d 名"), {
                 "rank": r.rank, "limit": limit}))
 
 
