@@ -1,5 +1,7 @@
 """python -m bench.worker export ROWS FILE: one export in a fresh process, so that its peak
-memory (the process's maximum resident set) is its own. Prints one JSON line."""
+memory (the process's maximum resident set) is its own; python -m bench.worker import FILE:
+an import file read and checked (what the office's page and `kaohe import-org` do before
+writing anything). Prints one JSON line."""
 
 from __future__ import annotations
 
@@ -48,10 +50,32 @@ def export(rows: int, target: str) -> dict[str, float]:
             "start_mb": before, "peak_mb": peak_mb(), "bytes": os.path.getsize(target)}
 
 
+def check_import(path: str) -> dict[str, object]:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kaohe.org.importer import ImportRefused
+    from kaohe.org.importer.checks import check
+    from kaohe.org.importer.read import read_source
+
+    before = peak_mb()
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            _plan, _context, problems = check(read_source(path), timezone.localdate())
+    except ImportRefused as refused:
+        problems = refused.problems
+    return {"seconds": time.perf_counter() - started, "start_mb": before, "peak_mb": peak_mb(),
+            "problems": len(problems), "first": str(problems[0])[:160] if problems else ""}
+
+
 def main() -> None:
     import django
 
     django.setup()
+    if sys.argv[1] == "import":
+        print("WORKER_JSON " + json.dumps(check_import(sys.argv[2]), ensure_ascii=False))
+        return
     kind, rows, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     assert kind == "export"
     print("WORKER_JSON " + json.dumps(export(rows, target)))

@@ -24,6 +24,8 @@ SCORE_MIN, SCORE_MAX = 0, 100
 ID_MAX = 2**63 - 1  # the largest primary key the databases hold
 IMPORT_BYTES = 2 * 1024 * 1024  # an organ's file uploaded on the import page
 IMPORT_UNPACKED_BYTES = 50 * 1024 * 1024  # what an XLSX (a zip) may unpack to
+IMPORT_ROWS = 200_000  # rows of one sheet of an import file (a province's organ has fewer)
+IMPORT_COLUMNS = 50  # columns read from a sheet (the widest, people, has 20)
 # A page's request body: the largest upload (the import's) and the form around it.
 UPLOAD_BODY_BYTES = IMPORT_BYTES + 256 * 1024
 ARCHIVE_BYTES = 2 * 1024 * 1024  # a corrected archive file (a form's .docx is some 40 KB)

@@ -5,12 +5,13 @@ from bench.cases import (  # noqa: F401
     approvals,
     export,
     http,
+    imports,
     opening,
     pages,
     start,
 )
 from bench.core import CASES
 
-ORDER = ["open_quarter", "open_province", "export", "approvals", "http", "statistics", "annual",
-         "pages", "start"]
+ORDER = ["open_quarter", "open_province", "export", "imports", "approvals", "http", "statistics",
+         "annual", "pages", "start"]
 CASES.sort(key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER))

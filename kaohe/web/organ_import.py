@@ -11,7 +11,6 @@ import re
 import secrets
 import shutil
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +129,6 @@ def _run(request: ActorRequest, path: Path, *, dry_run: bool
     office: its `office` list replaces the organ's."""
     here = Where(path.name)
     try:
-        _check_unpacked_size(path, here)
         data = load_file(path)
         organ = data.get("organ") if isinstance(data, dict) else None
         code = str(organ.get("code", "")) if isinstance(organ, dict) else ""
@@ -147,17 +145,6 @@ def _run(request: ActorRequest, path: Path, *, dry_run: bool
         result.warnings.append(_("文件的办公室名单（office）中没有您本人：导入后您将不再是"
                                  "本机关办公室人员。"))
     return result, []
-
-
-def _check_unpacked_size(path: Path, here: Where) -> None:
-    """An XLSX is a zip: refuse one that would unpack to far more than an organ's data."""
-    if path.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(path):
-        return
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(item.file_size for item in archive.infolist())
-    if unpacked > limits.IMPORT_UNPACKED_BYTES:
-        raise ImportRefused([Problem(here, "", _("表格解压后过大（超过 %(limit)d MB）。") % {
-            "limit": limits.IMPORT_UNPACKED_BYTES // (1024 * 1024)})])
 
 
 def _keep(upload: Any) -> tuple[str, Path]:

@@ -37,7 +37,7 @@ def test_every_case_gives_a_figure_and_the_table_is_written(tmp_path: Path) -> N
     assert "old" not in text and "python -m bench --quick" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     for name in ["Open a quarter", "Export to .xlsx", "Approve under the cap", "HTTP",
-                 "Statistics", "Annual roll-up"]:
+                 "Statistics", "Annual roll-up", "Import files"]:
         assert any(name in row for row in rows), name
     # Every measure has a number, except parallel approvals, which need PostgreSQL.
     empty = [row for row in rows[1:] if "| — (" in row and "PostgreSQL only" not in row]

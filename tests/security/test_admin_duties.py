@@ -197,7 +197,7 @@ def test_the_system_administrator_cannot_change_a_plan(client_for: Sign, world: 
     assert response.status_code == 403 and ratio(plan) == Decimal("0.400")
 
 
-# --- 3. who proposes does not approve (§七(三)) ----------------------------------------------------
+# --- 3. who proposes does not approve (§七(三)) ------------------------------------------------
 
 def test_nobody_approves_the_grade_they_proposed(world: World) -> None:
     """The office, once leader in charge of section A (as the admin allowed before), proposed

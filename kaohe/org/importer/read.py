@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from kaohe import spreadsheets
+from kaohe import limits, spreadsheets
 
 ORGAN_KEYS = ("code", "name", "filed_with_code", "filed_with_name")
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -162,20 +163,58 @@ def _read_json(path: Path, here: Where) -> Source:
     return Source(data)
 
 
+# What a broken or hostile package raises while it is read: a zip that is not one, XML that
+# does not parse or declares entities (refused by defusedxml, which openpyxl then uses), parts
+# that are missing or of the wrong kind.
+UNREADABLE = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+              TypeError, SyntaxError, DefusedXmlException)
+
+
 def _read_xlsx(path: Path, here: Where) -> Source:
+    """The sheets' rows, read in constant memory per cell: the package's declared size, the
+    sheets' declared dimensions and their rows are all bounded (kaohe.limits), so that a
+    crafted file is refused before it fills the memory."""
+    _check_package(path, here)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        message = _("无法读取 XLSX 文件：%(error)s") % {"error": error}
+        try:
+            sheets = {sheet.title.strip().lower(): _sheet_rows(sheet, here)
+                      for sheet in workbook.worksheets}
+        finally:
+            workbook.close()
+    except UNREADABLE as error:
+        message = _("无法读取 XLSX 文件：文件已损坏，或含有不允许的内容（如 XML 实体声明）。"
+                    "请用 Excel 或 WPS 另存为 .xlsx 后再导入。（技术信息：%(error)s）") % {
+            "error": str(error).splitlines()[0][:120] if str(error) else type(error).__name__}
         raise ImportRefused([Problem(here, "", message)]) from None
-    try:
-        sheets = {
-            sheet.title.strip().lower(): list(sheet.iter_rows(values_only=True))
-            for sheet in workbook.worksheets
-        }
-    finally:
-        workbook.close()
     return _source_from_sheets(sheets)
+
+
+def _check_package(path: Path, here: Where) -> None:
+    """An XLSX is a zip: refuse one that would unpack to far more than an organ's data, read
+    from its directory without unpacking anything."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(item.file_size for item in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        message = _("无法读取 XLSX 文件：不是有效的表格文件")
+        raise ImportRefused([Problem(here, "", message)]) from None
+    if unpacked > limits.IMPORT_UNPACKED_BYTES:
+        raise ImportRefused([Problem(here, "", _("表格解压后过大（超过 %(limit)d MB）。") % {
+            "limit": limits.IMPORT_UNPACKED_BYTES // (1024 * 1024)})])
+
+
+def _sheet_rows(sheet: Any, here: Where) -> list[tuple[Any, ...]]:
+    """The sheet's rows, ignoring the size the sheet declares (a crafted one claims every
+    cell there is) and reading no column beyond the import's widest sheet."""
+    sheet.reset_dimensions()
+    rows: list[tuple[Any, ...]] = []
+    for row in sheet.iter_rows(max_col=limits.IMPORT_COLUMNS, values_only=True):
+        if len(rows) == limits.IMPORT_ROWS:
+            raise ImportRefused([Problem(Where(sheet.title), "", _(
+                "行数过多：一张表最多 %(limit)d 行。") % {"limit": limits.IMPORT_ROWS})])
+        rows.append(row)
+    return rows
 
 
 def _source_from_sheets(sheets: Mapping[str, list[tuple[Any, ...]]]) -> Source:

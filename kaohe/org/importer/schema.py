@@ -104,6 +104,15 @@ class Row(BaseModel):
 
     where: Where
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store a NUL character; a file can carry one (JSON's \u0000, an
+        # XLSX cell's _x0000_).
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_text", "NUL")
+        return value
+
 
 class OrganRow(Row):
     code: Annotated[str, max_length_of(Organ, "code")]
@@ -182,6 +191,7 @@ DATE_MESSAGE = gettext_lazy("日期“%(value)s”无效，应为 YYYY-MM-DD")
 CODES_MESSAGE = gettext_lazy("应为科室代码的列表，这里是%(kind)s")
 CUSTOM_ERRORS: dict[str, Promise] = {
     "missing": gettext_lazy("缺少必填项"),
+    "nul_text": gettext_lazy("含有不允许的空字符（\\0）"),
     "dict_type": gettext_lazy("应为对象 {…}，这里是%(kind)s"),
     "list_type": gettext_lazy("应为列表，这里是%(kind)s"),
     "string_type": gettext_lazy("应为文本，这里是%(kind)s"),
