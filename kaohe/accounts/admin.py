@@ -5,17 +5,25 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaohe.accounts import services
 from kaohe.accounts.models import User
 from kaohe.errors import Refused
 from kaohe.org.http import ActorRequest
+
+# Powers come from organ roles and the technical role (kaohe.org.access), never from Django's
+# groups; a second factor is reset on the security administrator's page (三员分立). Neither
+# has a place in the admin, which Django and django-otp would otherwise give them.
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
