@@ -53,8 +53,9 @@ def _audit_head_as_installed(request: pytest.FixtureRequest, django_db_blocker: 
     """A test on committed data (races, the browser's live server) ends by emptying every
     table, the audit chain's head too, which the migration installs: a database test starts
     with the head installed, as a new database has it, not as if it had been deleted."""
-    if (request.node.get_closest_marker("django_db") is None
-            and "_django_db_helper" not in request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    if (marker is None and "_django_db_helper" not in request.fixturenames) or (
+            marker is not None and marker.kwargs.get("databases") == []):
         return
     request.getfixturevalue("django_db_setup")
     from kaohe.audit import chain

@@ -57,8 +57,13 @@ class IndicatorInline(admin.TabularInline):
 class AmendmentInline(admin.TabularInline):
     model = PlanAmendment
     extra = 0
-    fields = ("at", "field", "previous", "value", "reason", "by")
+    fields = ("at", "item", "previous", "value", "reason", "by")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("修改项目"))
+    def item(self, amendment: PlanAmendment) -> str:
+        field = YearPlan._meta.get_field(amendment.field)
+        return str(getattr(field, "verbose_name", amendment.field))
 
     def has_view_permission(self, request: Any, obj: Any = None) -> bool:
         return self.admin_site.has_permission(request)
@@ -100,14 +105,19 @@ class YearPlanAdmin(OrganScopedAdmin):
     inlines = [IndicatorInline, AmendmentInline]
 
     def get_fields(self, request: HttpRequest, obj: YearPlan | None = None) -> Any:
-        fields = [f for f in super().get_fields(request, obj) if f != "amendment_reason"]
-        return [*fields, "amendment_reason"] if obj is not None and obj.in_force else fields
+        """The plan's fields in their order; for a plan in force the reason follows the ratio,
+        the one field left to change."""
+        fields = [f.name for f in YearPlan._meta.concrete_fields
+                  if f.editable and not f.primary_key]
+        if obj is not None and obj.in_force:
+            fields.insert(fields.index("good_ratio") + 1, "amendment_reason")
+        return fields
 
     def get_readonly_fields(self, request: Any, obj: YearPlan | None = None) -> list[str]:
         if obj is None or not obj.in_force:
             return []
-        return [f.name for f in YearPlan._meta.concrete_fields
-                if f.editable and f.name != "good_ratio"]
+        return [f for f in self.get_fields(request, obj)
+                if f not in ("good_ratio", "amendment_reason")]
 
     def save_model(self, request: Any, obj: YearPlan, form: Any, change: bool) -> None:
         if not (change and obj.in_force):

@@ -23,11 +23,10 @@ def test_me_names_person_roles_and_organ(client: Client, world: World) -> None:
     assert body["organ"] == "organ"  # type: ignore[index]
 
 
-def test_me_of_technical_administrator(client: Client, world: World) -> None:
+def test_a_technical_administrators_token_is_refused(client: Client, world: World) -> None:
+    """They hold none (decision 0023); one made directly in the database does not work."""
     status, body = get(client, world, "auditadmin", "/me")
-    assert status == 200
-    assert body == {"username": "auditadmin", "person": None, "roles": [],
-                    "technical_role": "audit", "organ": None}
+    assert status == 401 and body["error"]["code"] == "unauthenticated"  # type: ignore[index]
 
 
 def test_people_list_is_restricted_like_the_pages(client: Client, world: World) -> None:
