@@ -64,7 +64,7 @@ ONE_TIME_LENGTH = 14
 def one_time_password() -> str:
     """A random password of upper and lower case letters and digits (each at least once)."""
     while True:
-        word = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+        word = "".join(secrets.choice(ONE_TIME_ALPHABET) for _position in range(ONE_TIME_LENGTH))
         if all(set(word) & set(group) for group in (string.ascii_uppercase,
                                                      string.ascii_lowercase, string.digits)):
             return word

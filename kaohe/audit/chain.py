@@ -112,12 +112,12 @@ class Break:
         return f"#{self.seq}: {self.problem}"
 
 
-def verify(*, now: datetime.datetime | None = None) -> Break | None:
+def verify() -> Break | None:
     """The first broken link, or None when every event is as it was written: the head is there
     and keyed, retention deleted nothing younger than its period, and the events run unbroken
     from the anchor to the head."""
     head = ChainHead.objects.filter(pk=1).first()
-    problem = _head_problem(head, now or timezone.now())
+    problem = _head_problem(head)
     if head is None or problem:
         return Break(head.last_seq if head else 0, problem)
     expected_seq, expected_prev = head.anchor_seq + 1, head.anchor_hash or GENESIS
@@ -135,14 +135,14 @@ def verify(*, now: datetime.datetime | None = None) -> Break | None:
     return None
 
 
-def _head_problem(head: ChainHead | None, now: datetime.datetime) -> str:
+def _head_problem(head: ChainHead | None) -> str:
     if head is None:
         return "chain head missing (deleted)"
     if not hmac.compare_digest(head.mac, head_mac(head)):
         return "chain head altered"
     if head.restarted_at is not None:
         return f"chain head deleted; written again at {head.restarted_at:%Y-%m-%d %H:%M}"
-    retained = now - datetime.timedelta(days=settings.KAOHE_AUDIT_RETENTION_DAYS)
+    retained = timezone.now() - datetime.timedelta(days=settings.KAOHE_AUDIT_RETENTION_DAYS)
     if head.anchor_at is not None and head.anchor_at >= retained:
         return "events within the retention period deleted"
     return ""

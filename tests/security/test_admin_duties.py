@@ -73,21 +73,19 @@ def test_a_plan_in_force_is_frozen_but_for_its_ratio(client_for: Sign, world: Wo
     assert YearPlan.objects.get(pk=plan.pk).band_good == Decimal(90)
 
 
-def test_the_ratio_never_rises_above_forty_percent(client_for: Sign, world: World) -> None:
-    plan = world.periods["organ"].plan
-    page = client_for("office").post(plan_url(plan), plan_post(
-        plan, good_ratio="1.000", amendment_reason="名额不够")).content.decode()
-    assert "不超过 0.4" in page
-    assert ratio(plan) == Decimal("0.400") and not PlanAmendment.objects.exists()
-
-
-def test_the_ratio_never_falls_below_the_good_approved(client_for: Sign, world: World) -> None:
+@pytest.mark.parametrize(("approved", "asked", "message"), [
+    ([], "1.000", "不超过 0.4"),  # never above 40 %
     # Six take part: 40 % gives 2 places, both used; 20 % would give 1.
-    good_approved(world, ["staff", "other_staff"])
+    (["staff", "other_staff"], "0.200", "已审定“好” 2 名，按新比例最多 1 名"),
+])
+def test_a_refused_amendment_changes_nothing(client_for: Sign, world: World,
+                                             approved: list[str], asked: str,
+                                             message: str) -> None:
+    good_approved(world, approved)
     plan = world.periods["organ"].plan
     page = client_for("office").post(plan_url(plan), plan_post(
-        plan, good_ratio="0.200", amendment_reason="上级要求压缩")).content.decode()
-    assert "已审定“好” 2 名，按新比例最多 1 名" in page
+        plan, good_ratio=asked, amendment_reason="上级要求")).content.decode()
+    assert message in page
     assert ratio(plan) == Decimal("0.400") and not PlanAmendment.objects.exists()
 
 

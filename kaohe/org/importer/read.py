@@ -178,7 +178,7 @@ def _read_xlsx(path: Path, here: Where) -> Source:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheets = {sheet.title.strip().lower(): _sheet_rows(sheet, here)
+            sheets = {sheet.title.strip().lower(): _sheet_rows(sheet)
                       for sheet in workbook.worksheets}
         finally:
             workbook.close()
@@ -204,7 +204,7 @@ def _check_package(path: Path, here: Where) -> None:
             "limit": limits.IMPORT_UNPACKED_BYTES // (1024 * 1024)})])
 
 
-def _sheet_rows(sheet: Any, here: Where) -> list[tuple[Any, ...]]:
+def _sheet_rows(sheet: Any) -> list[tuple[Any, ...]]:
     """The sheet's rows, ignoring the size the sheet declares (a crafted one claims every
     cell there is) and reading no column beyond the import's widest sheet."""
     sheet.reset_dimensions()

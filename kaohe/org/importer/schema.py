@@ -107,8 +107,8 @@ class Row(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL cannot store a NUL character; a file can carry one (JSON's \u0000, an
-        # XLSX cell's _x0000_).
+        # PostgreSQL cannot store a NUL character, and JSON can carry one (\u0000); XML
+        # cannot, so an XLSX file holding one does not even parse.
         if isinstance(value, str) and "\x00" in value:
             raise PydanticCustomError("nul_text", "NUL")
         return value
