@@ -25,6 +25,11 @@ def run_worker(path: Path) -> dict[str, object]:
     return result
 
 
+def refusal(problem: str) -> str:
+    """The refusal as the office reads it, without the parser's own words after it."""
+    return problem.split("（技术信息")[0].split("：", 1)[-1]
+
+
 @case("imports")
 def imports(ctx: Context) -> list[Measure]:
     people = 1_000 if ctx.quick else 100_000
@@ -41,7 +46,7 @@ def imports(ctx: Context) -> list[Measure]:
             peak = float(got["peak_mb"])  # type: ignore[arg-type]
             measures.append(Measure(
                 CASE, f"hostile: {name}", peak, "MB",
-                detail=f"refused in {got['seconds']:.2f} s: {got['first']}",
+                detail=f"refused in {got['seconds']:.2f} s: {refusal(str(got['first']))}",
                 comparison=f"{peak / ceiling:.2f}× the valid file's peak",
                 target="refused, ≤ the valid file's peak",
                 met=ctx.target(bool(got["problems"]) and peak <= ceiling)))
