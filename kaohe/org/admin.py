@@ -65,6 +65,25 @@ class OrganScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class RoleAdmin(OrganScopedAdmin):
+    """A model with a field naming who approves (`role_field`): the form checks the choice as
+    the organisation service does, and the change is then made by that service (`role_set`),
+    as the import makes it."""
+
+    role_field = ""
+
+    def role_set(self, obj: Any, person: models.Person | None) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        person = getattr(obj, self.role_field)
+        key = f"{self.role_field}_id"
+        setattr(obj, key, form.initial.get(self.role_field) if change else None)
+        super().save_model(request, obj, form, change)
+        if getattr(obj, key) != (person.pk if person else None):
+            self.role_set(obj, person)
+
+
 def checked(form: forms.ModelForm, field: str, check: Callable[[], None]) -> None:
     """Runs an organisation service's check on the form's value; a refusal is the field's
     error, so that the admin names roles under the same rules as the services (§七(三))."""
@@ -92,9 +111,13 @@ class SectionForm(forms.ModelForm):
 
 
 @admin.register(models.Organ)
-class OrganAdmin(OrganScopedAdmin):
+class OrganAdmin(RoleAdmin):
     organ_path = "pk"
     form = OrganForm
+    role_field = "principal"
+
+    def role_set(self, obj: models.Organ, person: models.Person | None) -> None:
+        services.organ_set_principal(organ=obj, person=person)
     list_display = ["code", "name", "principal", "filed_with"]
     search_fields = ["code", "name"]
 
@@ -103,8 +126,12 @@ class OrganAdmin(OrganScopedAdmin):
 
 
 @admin.register(models.Section)
-class SectionAdmin(OrganScopedAdmin):
+class SectionAdmin(RoleAdmin):
     form = SectionForm
+    role_field = "leader_in_charge"
+
+    def role_set(self, obj: models.Section, person: models.Person | None) -> None:
+        services.section_set_leader(section=obj, person=person)
     list_display = ["code", "name", "organ", "leader_in_charge", "frontline"]
     list_filter = ["frontline"]
     search_fields = ["code", "name"]

@@ -233,6 +233,20 @@ def test_a_leader_in_charge_is_named_in_the_admin(client_for: Sign, world: World
     assert Section.objects.get(pk=section.pk).leader_in_charge == world.people["other_leader"]
 
 
+def test_a_new_section_takes_its_leader_through_the_same_checks(client_for: Sign,
+                                                                 world: World) -> None:
+    client = client_for("office")
+    data = {"organ": str(world.organ.pk), "code": "c", "name": "丙科"}
+    page = client.post("/admin/org/section/add/", {
+        **data, "leader_in_charge": str(world.people["chief"].pk)}).content.decode()
+    assert "只有领导成员（leadership）可以分管科室" in page
+    assert not Section.objects.filter(code="c").exists()
+    response = client.post("/admin/org/section/add/", {
+        **data, "leader_in_charge": str(world.people["leader"].pk)})
+    assert response.status_code == 302
+    assert Section.objects.get(code="c").leader_in_charge == world.people["leader"]
+
+
 def test_nobody_edits_their_own_person_row(client_for: Sign, world: World) -> None:
     own = world.people["office"]
     client = client_for("office")
