@@ -23,7 +23,7 @@ RULE_UNDETERMINED = "§十(三)"
 LOWER = (Grade.AVERAGE, Grade.POOR)
 GRADES = tuple(Grade.values)  # the enum builds Grade.values anew on every read
 
-# Codes of the rules an override can break, kept on the result and shown in reports.
+# Codes of the rules a decided grade can break, kept on the result and shown in reports.
 BROKEN = {
     "not_eligible": gettext_lazy("不符合优秀条件：“好”次数较多且没有“一般”“较差”（§九(三)）"),
     "over_ratio": gettext_lazy("超过优秀比例（§九(三)）"),
@@ -32,6 +32,10 @@ BROKEN = {
     "refused": gettext_lazy("无正当理由不参加考核，应为不称职（§十(一)）"),
     "has_grades": gettext_lazy("有确定等次的季度，不属于不确定等次（§十(三)）"),
 }
+# The rules the plan states as musts (应当…产生, 确定为): a grade breaking one is refused, with
+# its clause. The others say "原则上": the office may depart from them with a written reason,
+# and the result stays flagged.
+MUST = {"not_eligible": RULE_EXCELLENT, "over_ratio": RULE_EXCELLENT, "refused": RULE_REFUSAL}
 
 
 class Reason:
@@ -245,6 +249,12 @@ def broken_rules(rec: Recommendation, grade: str, *, excellent_taken: int,
     if grade == AnnualGrade.UNDETERMINED and rec.graded > 0:
         broken.append("has_grades")
     return broken
+
+
+def must_broken(broken: list[str]) -> str:
+    """The first rule of `broken` that the plan states as a must, or "": the grade is then
+    refused (MUST)."""
+    return next((code for code in broken if code in MUST), "")
 
 
 # --- how final a recommendation is, and which need the office's own decision ----------------

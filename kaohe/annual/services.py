@@ -84,8 +84,11 @@ def _snapshot(result: AnnualResult) -> dict[str, Any]:
 @transaction.atomic
 def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: User,
                   reason: str = "") -> AnnualResult:
-    """Confirm the recommendation, or override it. A different grade needs a written reason;
-    a grade that breaks a rule is allowed only with that reason and stays flagged."""
+    """Confirm the recommendation, or override it. A different grade needs a written reason.
+    A grade that breaks a rule the plan states as a must (优秀 only from those with relatively
+    many 好 and no 一般 or 较差, and within the ratio, §九(三); 不称职 for refusing to take
+    part, §十(一)) is refused, citing the clause; one that departs from a rule stated
+    "原则上" is allowed only with that reason and stays flagged."""
     office_only(organ, by)
     annual = open_year(organ, year)
     if grade not in AnnualGrade.values:
@@ -101,6 +104,11 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
     taken = sum(1 for r in view.rows
                 if r.decided_grade == AnnualGrade.EXCELLENT and r.person_id != person.pk)
     broken = rules.broken_rules(row.rec, grade, excellent_taken=taken, limit=view.limit)
+    must = rules.must_broken(broken)
+    if must:
+        raise Refused(_("%(name)s不能确定为“%(grade)s”：%(rule)s") % {
+            "name": person.name, "grade": AnnualGrade(grade).label, "rule": rules.BROKEN[must]},
+            rule=rules.MUST[must], code=must)
     if grade != row.rec.grade or broken:
         reason = required_reason(reason, _("与建议等次不同或不符合规则时，须写明理由。"))
     else:

@@ -54,18 +54,31 @@ def test_confirm_needs_no_reason_override_does(world: World) -> None:
     assert result.is_override and not result.flagged
 
 
-def test_override_that_breaks_a_rule_is_flagged_with_its_reason(world: World) -> None:
+def test_excellent_outside_the_rules_is_refused_citing_the_clause(world: World) -> None:
+    """§九(三): 优秀 "应当从…好等次较多且无一般、较差等次的公务员中产生": a must, whatever the
+    reason given."""
     run_year(world, {"staff": ["好"] * 4, "colleague": ["一般", "一般", "较差", "较好"]})
     decide(world, "staff", AnnualGrade.EXCELLENT)
-    result = decide(world, "colleague", AnnualGrade.EXCELLENT, "抗洪抢险中表现突出")
-    assert set(result.broken_rules) == {"not_eligible", "over_ratio", "lower_majority"}
+    with pytest.raises(Refused) as refusal:
+        decide(world, "colleague", AnnualGrade.EXCELLENT, "抗洪抢险中表现突出")
+    assert (refusal.value.code, refusal.value.rule) == ("not_eligible", "§九(三)")
+    assert "不能确定为“优秀”" in refusal.value.message
+    assert not AnnualResult.objects.filter(person=world.people["colleague"]).exists()
+
+
+def test_a_departure_from_an_in_principle_rule_is_flagged_with_its_reason(world: World) -> None:
+    """§九(四): 一般、较差 in more than half the quarters → 原则上 基本称职 or 不称职: the
+    office may decide otherwise, with a reason, and the result stays flagged."""
+    run_year(world, {"colleague": ["一般", "一般", "较差", "较好"]})
+    result = decide(world, "colleague", AnnualGrade.COMPETENT, "抗洪抢险中表现突出")
+    assert result.broken_rules == ["lower_majority"] and result.flagged
     history = AnnualChange.objects.get(result=result)
     assert history.action == "override" and history.previous["grade"] == ""
     assert history.values["broken_rules"] == result.broken_rules
     again = decide(world, "colleague", AnnualGrade.BASIC)
     assert again.broken_rules == [] and not again.is_override
     assert AnnualChange.objects.filter(result=result).count() == 2
-    assert AnnualChange.objects.filter(result=result).last().previous["grade"] == "优秀"
+    assert AnnualChange.objects.filter(result=result).last().previous["grade"] == "称职"
 
 
 def test_tie_at_the_line_decided_by_the_office_within_the_ratio(world: World) -> None:
@@ -76,8 +89,9 @@ def test_tie_at_the_line_decided_by_the_office_within_the_ratio(world: World) ->
     assert all(row.rec.grade == AnnualGrade.COMPETENT for row in tied)
     chosen = decide(world, "colleague", AnnualGrade.EXCELLENT, "考核委员会投票确定")
     assert chosen.broken_rules == []
-    other = decide(world, "staff", AnnualGrade.EXCELLENT, "同样优秀")
-    assert other.broken_rules == ["over_ratio"]
+    with pytest.raises(Refused) as refusal:  # §九(三): within the ratio, a must
+        decide(world, "staff", AnnualGrade.EXCELLENT, "同样优秀")
+    assert refusal.value.code == "over_ratio"
 
 
 def test_settings_change_the_recommendations(world: World) -> None:
@@ -120,7 +134,9 @@ def test_refusal_makes_the_year_incompetent(world: World) -> None:
                             by=world.users["office"])
     row = next(r for r in overview(world).rows if r.person.personnel_no == "P-office")
     assert row.rec.grade == AnnualGrade.INCOMPETENT
-    assert decide(world, "office", AnnualGrade.COMPETENT, "情有可原").broken_rules == ["refused"]
+    with pytest.raises(Refused) as refusal:  # §十(一): "确定为不称职", a must
+        decide(world, "office", AnnualGrade.COMPETENT, "情有可原")
+    assert (refusal.value.code, refusal.value.rule) == ("refused", "§十(一)")
 
 
 def test_announcement_runs_five_working_days(world: World) -> None:
@@ -141,12 +157,16 @@ def test_office_page_shows_rules_and_decides(world: World,
     page = client.get(f"/annual/organ/{YEAR}/").content.decode()
     assert "每个季度均为“好” → 优先评为优秀" in page and "原则上基本称职或不称职" in page
     response = client.post(f"/annual/organ/{YEAR}/decide/",
-                           {"person": "P-colleague", "grade": "优秀", "reason": ""}, follow=True)
+                           {"person": "P-colleague", "grade": "优秀", "reason": "特殊贡献"},
+                           follow=True)
+    assert "不能确定为“优秀”" in response.content.decode()  # §九(三): a must
+    response = client.post(f"/annual/organ/{YEAR}/decide/",
+                           {"person": "P-colleague", "grade": "称职", "reason": ""}, follow=True)
     assert "须写明理由" in response.content.decode()
     client.post(f"/annual/organ/{YEAR}/decide/",
-                {"person": "P-colleague", "grade": "优秀", "reason": "特殊贡献"})
+                {"person": "P-colleague", "grade": "称职", "reason": "抗洪抢险中表现突出"})
     page = client.get(f"/annual/organ/{YEAR}/").content.decode()
-    assert page.count('data-testid="flag"') == 2  # not eligible, lower majority
+    assert page.count('data-testid="flag"') == 1  # lower majority: "原则上", flagged
 
 
 def test_principal_reads_but_may_not_decide(world: World,
@@ -171,13 +191,17 @@ def test_api_lists_quarters_recommendations_and_decisions(world: World, client: 
     assert [q["quarter"] for q in staff["quarters"]] == [2, 3, 4]
     assert staff["recommended"] == "优秀" and staff["priority"] and staff["rank"] == 1
     response = client.post(f"/api/v1/annual/organ/{YEAR}/decisions", headers=headers,
-                           data={"person": "P-colleague", "grade": "优秀"},
+                           data={"person": "P-colleague", "grade": "基本称职"},
                            content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["rule"] == "§九(三)"
     response = client.post(f"/api/v1/annual/organ/{YEAR}/decisions", headers=headers,
                            data={"person": "P-colleague", "grade": "优秀", "reason": "特殊贡献"},
                            content_type="application/json")
-    assert response.json()["broken_rules"] == ["not_eligible"]  # staff not yet decided
+    assert response.status_code == 409  # a reason does not open a must (§九(三))
+    assert response.json()["error"] == {
+        "code": "not_eligible", "rule": "§九(三)",
+        "message": "Colleague不能确定为“优秀”：不符合优秀条件：“好”次数较多且没有"
+                   "“一般”“较差”（§九(三)）"}
 
 
 @pytest.mark.parametrize("url", [f"/annual/organ/{YEAR}/", f"/api/v1/annual/organ/{YEAR}"])
