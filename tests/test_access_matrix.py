@@ -154,6 +154,10 @@ QUOTA_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "leade
                                                   "other_leader", "org_department"], "403 404")}
 # 催办 on the progress page: the office, the principal and the leaders in charge; the others who
 # see the progress (chiefs, the organization department) get 403.
+# The split of a quarter's 好 places, with names: the office and the principal; the others who
+# see the quarter get 403.
+QUOTA_SPLIT_MATRIX = {**PERIOD_MATRIX, **dict.fromkeys(
+    [m for m in MEMBERS if m not in ("office", "principal")], "403 404"), "outsider": "404 403"}
 REMIND_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "org_department"],
                                                   "403 404")}
 DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
@@ -241,6 +245,7 @@ API = {
     "/people/{personnel_no}": (PERSON_TARGETS, PERSON_MATRIX),
     "/periods": ([""], SIGNED_IN_ANY),
     "/periods/{period_id}/quota": (PERIOD_TARGETS, PERIOD_MATRIX),
+    "/periods/{period_id}/quota-split": (PERIOD_TARGETS, QUOTA_SPLIT_MATRIX),
     "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),

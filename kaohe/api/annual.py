@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from kaohe.annual import rules, selectors, services
 from kaohe.org.http import ActorRequest
+from kaohe.org.models import Organ, Person
 
 router = Router(tags=["annual"])
 
@@ -90,6 +91,18 @@ class DecideIn(Schema):
     reason: str = ""
 
 
+class RefusalIn(Schema):
+    person: str
+    refused: bool = True  # false withdraws an earlier record
+    note: str
+
+
+class RefusalOut(Schema):
+    person: str
+    refused: bool
+    note: str
+
+
 @router.get("/annual/{organ}/{year}", response=AnnualOut)
 def annual(request: ActorRequest, organ: str, year: int) -> AnnualOut:
     view = selectors.annual_overview(request.actor, organ, year)
@@ -102,14 +115,33 @@ def annual(request: ActorRequest, organ: str, year: int) -> AnnualOut:
         broken_rule_labels={code: str(label) for code, label in rules.BROKEN.items()})
 
 
-@router.post("/annual/{organ}/{year}/decisions", response=DecisionOut)
-def decide(request: ActorRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
+def _row(request: ActorRequest, organ: str, year: int, person: str
+         ) -> tuple[Organ, Person]:
+    """The organ and the person of its year's row, as the actor sees them (404 otherwise)."""
     view = selectors.annual_overview(request.actor, organ, year)
-    row = next((r for r in view.rows if r.rec.key == body.person), None)
+    row = next((r for r in view.rows if r.rec.key == person), None)
     if row is None:
         raise Http404
-    result = services.result_decide(organ=view.annual.organ, year=year, person=row.person,
+    return view.annual.organ, row.person
+
+
+@router.post("/annual/{organ}/{year}/decisions", response=DecisionOut)
+def decide(request: ActorRequest, organ: str, year: int, body: DecideIn) -> DecisionOut:
+    assessing, person = _row(request, organ, year, body.person)
+    result = services.result_decide(organ=assessing, year=year, person=person,
                                     grade=body.grade, reason=body.reason,
                                     by=request.user)
     return DecisionOut(grade=result.grade, reason=result.reason, override=result.is_override,
                        broken_rules=list(result.broken_rules))
+
+
+@router.post("/annual/{organ}/{year}/refusals", response=RefusalOut)
+def refusal(request: ActorRequest, organ: str, year: int, body: RefusalIn) -> RefusalOut:
+    """§十(一): the office records that the person refused to take part without good reason
+    (the year is then 不称职), with what happened; `refused: false` withdraws it. A grade
+    already decided must be decided again."""
+    assessing, person = _row(request, organ, year, body.person)
+    result = services.refusal_record(organ=assessing, year=year, person=person,
+                                     refused=body.refused, note=body.note, by=request.user)
+    return RefusalOut(person=body.person, refused=result.refused_to_take_part,
+                      note=result.refusal_note)

@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from kaohe import limits
-from kaohe.assessments import selectors, services
+from kaohe.assessments import rules, selectors, services
 from kaohe.assessments.models import Assessment, Transition
+from kaohe.errors import Invalid, NotAllowed
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Period
@@ -57,6 +59,33 @@ class QuotaOut(Schema):
     limit: int
     used: int
     remaining: int
+
+
+class QuotaSectionOut(Schema):
+    section: str
+    name: str
+    headcount: int
+    frontline: int
+    places: int  # what the weight asked for gives
+    fixed: int | None  # the share the office fixed, if it did
+    used: int  # 好 approved
+
+    @classmethod
+    def of(cls, line: selectors.QuotaLine) -> QuotaSectionOut:
+        return cls(section=line.section.code, name=line.section.name, headcount=line.headcount,
+                   frontline=line.frontline, places=line.places, fixed=line.saved,
+                   used=line.used)
+
+
+class QuotaSplitOut(Schema):
+    limit: int
+    frontline_weight: Decimal
+    fixed: bool
+    sections: list[QuotaSectionOut]
+
+
+class QuotaSplitIn(Schema):
+    frontline_weight: Decimal
 
 
 class PersonInSection(Schema):
@@ -215,6 +244,47 @@ def period_quota(request: ActorRequest, period_id: Id) -> QuotaOut:
     current = selectors.quota(selectors.period_detail(request.actor, period_id))
     return QuotaOut(participants=current.participants, ratio=current.ratio, limit=current.limit,
                     used=current.used, remaining=current.remaining)
+
+
+def _split(period: Period, weight: Decimal) -> QuotaSplitOut:
+    if not rules.frontline_weight_valid(weight):
+        raise Invalid(_("基层一线加权须在 0 到 5 之间。"), rule=rules.RULE_GOOD)
+    limit, lines = selectors.quota_plan(period, weight)
+    return QuotaSplitOut(limit=limit, frontline_weight=weight,
+                         fixed=any(line.saved is not None for line in lines),
+                         sections=[QuotaSectionOut.of(line) for line in lines])
+
+
+def _split_period(request: ActorRequest, period_id: int) -> Period:
+    period = selectors.period_detail(request.actor, period_id)
+    if not access.may_see_quota_plan(request.actor, period.organ):
+        raise NotAllowed(_("只有办公室和主要负责人可以查看名额分配。"), rule=rules.RULE_SHARE)
+    return period
+
+
+@router.get("/periods/{period_id}/quota-split", response=QuotaSplitOut)
+def quota_split(request: ActorRequest, period_id: Id,
+                frontline_weight: Decimal = rules.DEFAULT_FRONTLINE_WEIGHT) -> QuotaSplitOut:
+    """The split of the quarter's 好 places among sections that `frontline_weight` gives, beside
+    the one fixed (§八(一), decision 0015)."""
+    return _split(_split_period(request, period_id), frontline_weight)
+
+
+@router.post("/periods/{period_id}/quota-split", response=QuotaSplitOut)
+def quota_split_fix(request: ActorRequest, period_id: Id, body: QuotaSplitIn) -> QuotaSplitOut:
+    """The office fixes the split; from then on every approval of 好 is held to its section's
+    share (409 `split_below_approved` when a section already has more)."""
+    period = _split_period(request, period_id)
+    services.quota_plan_save(period=period, by=request.user,
+                             frontline_weight=body.frontline_weight)
+    return _split(period, body.frontline_weight)
+
+
+@router.delete("/periods/{period_id}/quota-split", response={204: None})
+def quota_split_lift(request: ActorRequest, period_id: Id) -> Status[None]:
+    """The office lifts the split: the organ's cap alone binds again."""
+    services.quota_plan_clear(period=_split_period(request, period_id), by=request.user)
+    return Status(204, None)
 
 
 @router.post("/periods/{period_id}/publish", response=PeriodOut)

@@ -298,6 +298,7 @@ def split_problem(shares: dict[K, int], used: dict[K, int], names: dict[K, str],
 
 
 MAX_FRONTLINE_WEIGHT = Decimal(5)
+DEFAULT_FRONTLINE_WEIGHT = Decimal("0.50")  # what the office's page proposes first
 
 
 def split_places(limit: int, groups: Sequence[tuple[K, int, int]], frontline_weight: Decimal,

@@ -326,6 +326,12 @@ def get_report_scope(actor: Actor, organ: Organ) -> ReportScope:
     return scope
 
 
+def may_see_quota_plan(actor: Actor, organ: Organ) -> bool:
+    """The split of the 好 places by section, with names: whoever sees the whole organ's
+    people in the reports (the office, which fixes it, and the principal)."""
+    return organ.id in actor.whole_organ_ids
+
+
 def may_plan_quota(actor: Actor, organ: Organ) -> bool:
     """The office splits the organ's 好 places among sections (§八(一), RULES.md decision)."""
     return organ.id in actor.office_organ_ids

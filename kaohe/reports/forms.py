@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.assessments import rules
 from kaohe.org.models import Category, Section
 
 ALL = ("", _("全部"))
@@ -41,6 +42,6 @@ class FilterForm(forms.Form):
 
 class QuotaForm(forms.Form):
     frontline_weight = forms.DecimalField(
-        label=_("基层一线加权"), min_value=Decimal(0), max_value=Decimal(5), decimal_places=2,
-        initial=Decimal("0.50"),
+        label=_("基层一线加权"), min_value=Decimal(0), max_value=rules.MAX_FRONTLINE_WEIGHT,
+        decimal_places=2, initial=rules.DEFAULT_FRONTLINE_WEIGHT,
         help_text=_("每名基层一线人员在分配时按 1 + 加权 人计算（§八(一) 向基层一线倾斜）。"))

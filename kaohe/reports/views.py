@@ -253,14 +253,15 @@ def quota(request: ActorRequest, code: str) -> HttpResponse:
     """The office's split of 好 places among sections: a what-if on GET; on POST the split is
     fixed (and then binds every approval of 好, decision 0015) or lifted."""
     actor = request.actor
-    organ, scope = selectors.organ_and_scope(actor, code)
-    if not scope.whole_organ or not scope.people:
+    organ, _scope = selectors.organ_and_scope(actor, code)
+    if not access.may_see_quota_plan(actor, organ):
         return HttpResponse(status=403)
     period = selectors.current_period(organ, _period_id(request))
     may_save = access.may_plan_quota(actor, organ)
     data = request.POST if request.method == "POST" else request.GET
     form = QuotaForm(data if "frontline_weight" in data else None)
-    weight = form.cleaned_data["frontline_weight"] if form.is_valid() else Decimal("0.50")
+    weight = (form.cleaned_data["frontline_weight"] if form.is_valid()
+              else rules.DEFAULT_FRONTLINE_WEIGHT)
     if request.method == "POST" and period is not None:
         if not may_save:
             return HttpResponse(status=403)

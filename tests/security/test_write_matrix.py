@@ -310,6 +310,11 @@ WRITE_API: dict[str, tuple[list[str], Body, dict[str, str]]] = {
         ASSESSMENTS, _fixed(text="对等次有异议"), APPEAL_FILE),
     "POST /annual/{organ}/{year}/decisions": (
         YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
+    "POST /annual/{organ}/{year}/refusals": (
+        YEARS, _fixed(person="P-staff", refused=True, note="拒不参加"), ANNUAL),
+    "POST /periods/{period_id}/quota-split": (PERIODS, _fixed(frontline_weight="0.50"),
+                                              OFFICE_PERIOD),
+    "DELETE /periods/{period_id}/quota-split": (PERIODS, _none, OFFICE_PERIOD),
     "POST /appeals/{appeal_id}/opinions": (APPEALS, _fixed(given_by="考核委员会", text="维持"),
                                            APPEAL_HANDLE),
     "POST /appeals/{appeal_id}/decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"),
