@@ -160,12 +160,17 @@ def team_decision_needed(*, chief: bool, by_principal: bool) -> bool:
 PROPOSALS = ("propose", "propose_undetermined")
 
 
-def approves_own_proposal(proposed_by: int | None, approver: int) -> str:
+def approves_own_proposal(proposed_by: int | None, approver: int, *, chief: bool) -> str:
     """Why `approver` may not approve (§七(三)): review and approval are two levels, so whoever
-    proposed the grade does not also decide it, whatever roles they hold; or ""."""
+    proposed the grade does not also decide it, whatever roles they hold; or "". A principal
+    who also oversees a section reviews its chief; the chief's grade is then the leadership
+    team's decision, which the office records."""
     if proposed_by != approver:
         return ""
-    return _("您提出了此人的等次建议，不能再审定：审核与审定须由不同的人进行。")
+    refusal = _("您提出了此人的等次建议，不能再审定：审核与审定须由不同的人进行。")
+    if chief:
+        refusal += _("科室正职的等次可由办公室登记领导班子集体研究的决定。")
+    return refusal
 
 
 # --- the 好 cap (§八(一)) ------------------------------------------------------------------------

@@ -152,3 +152,10 @@ def test_overlapping_leave_is_counted_once_and_cut_to_the_quarter() -> None:
 def test_exactly_half_the_working_days_on_leave_still_gets_a_grade() -> None:
     assert rules.grade_determined(32, 64)
     assert not rules.grade_determined(33, 64)
+
+
+def test_whoever_proposed_a_grade_does_not_approve_it() -> None:
+    assert rules.approves_own_proposal(7, 8, chief=False) == ""
+    assert rules.approves_own_proposal(None, 8, chief=True) == ""
+    assert "审核与审定须由不同的人进行" in rules.approves_own_proposal(8, 8, chief=False)
+    assert "办公室登记领导班子集体研究的决定" in rules.approves_own_proposal(8, 8, chief=True)

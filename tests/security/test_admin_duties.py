@@ -210,6 +210,20 @@ def test_nobody_approves_the_grade_they_proposed(world: World) -> None:
     assert refusal.code == "own_proposal"
 
 
+def test_a_principal_overseeing_a_section_leaves_its_chief_to_the_team(world: World) -> None:
+    """The principal reviews the chief of a section they oversee; the grade is then the
+    leadership team's decision, which the office records (§七(三))."""
+    Section.objects.filter(pk=world.section_a.pk).update(leader_in_charge=world.people["principal"])
+    chief = world.assessments["chief"]
+    submit(chief)
+    propose(chief, Grade.GOOD, 95, by=world.users["principal"])
+    refusal = refused_unchanged(chief, lambda: approve(chief, by=world.users["principal"]),
+                                Refused)
+    assert "办公室登记领导班子集体研究的决定" in refusal.message
+    approved = approve(chief, by=world.users["office"], team_decision="2025年第12次局党组会议")
+    assert approved.grade == Grade.GOOD
+
+
 def section_post(section: Section, leader: int) -> dict[str, str]:
     return {"organ": str(section.organ_id), "code": section.code, "name": section.name,
             "leader_in_charge": str(leader)}

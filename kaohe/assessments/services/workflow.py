@@ -243,7 +243,8 @@ def assessment_approve(*, assessment: Assessment, by: User, grade: str | None = 
     require(may("approve", assessment, by), _("您无权审定此人的等次。"))
     from_state = assessment.state
     target = check_move(assessment, "approve")
-    refusal = rules.approves_own_proposal(selectors.proposed_by(assessment), by.pk)
+    refusal = rules.approves_own_proposal(selectors.proposed_by(assessment), by.pk,
+                                          chief=assessment.category == Category.CHIEF)
     if refusal:
         raise Refused(refusal, rule=rules.RULE_REVIEW, code="own_proposal")
     comment = bounded(comment, limits.REASON, _("审定意见"))
