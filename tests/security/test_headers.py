@@ -54,6 +54,20 @@ def test_pages_hold_no_inline_script_or_style(client_for: Callable[[str | None],
         assert 'name="htmx-config"' in html or path == "/login/"
 
 
+def test_no_template_holds_an_inline_style_or_handler() -> None:
+    """The pages above are a sample; the templates are all of them (the annual announcement
+    and the archive once lost their layout to the policy this way)."""
+    import re
+
+    import kaohe
+
+    templates = Path(kaohe.__file__).parent / "templates"
+    inline = re.compile(r"<style|\sstyle=|\son[a-z]+=")
+    found = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+             if inline.search(path.read_text(encoding="utf-8"))]
+    assert not found
+
+
 def test_production_settings_send_hsts(tmp_path: Path) -> None:
     """With KAOHE_HTTPS on (the default), HSTS for a year with subdomains, Secure cookies
     (an API answer: pages need the collected static files)."""
