@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from kaohe import limits
 from kaohe.assessments import rules, selectors, services
 from kaohe.assessments.models import Assessment, Transition
-from kaohe.errors import Invalid, NotAllowed
+from kaohe.errors import NotAllowed
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.plans.models import Period
@@ -247,8 +247,7 @@ def period_quota(request: ActorRequest, period_id: Id) -> QuotaOut:
 
 
 def _split(period: Period, weight: Decimal) -> QuotaSplitOut:
-    if not rules.frontline_weight_valid(weight):
-        raise Invalid(_("基层一线加权须在 0 到 5 之间。"), rule=rules.RULE_GOOD)
+    services.check_frontline_weight(weight)
     limit, lines = selectors.quota_plan(period, weight)
     return QuotaSplitOut(limit=limit, frontline_weight=weight,
                          fixed=any(line.saved is not None for line in lines),

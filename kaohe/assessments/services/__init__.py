@@ -22,6 +22,7 @@ from kaohe.assessments.services.notifications import (
     notify,
 )
 from kaohe.assessments.services.places import (
+    check_frontline_weight,
     plan_amend_ratio,
     quota_plan_clear,
     quota_plan_save,
@@ -55,6 +56,7 @@ __all__ = [
     "assessment_propose",
     "assessment_send_back",
     "assessments_approve_batch",
+    "check_frontline_weight",
     "check_good_place",
     "create_follow_ups",
     "feedback_give",

@@ -34,6 +34,12 @@ def _office_period(period: Period, by: User) -> Period:
     return period
 
 
+def check_frontline_weight(weight: Decimal) -> None:
+    """Refuse a front-line weight outside 0–5, for the split fixed and for a what-if alike."""
+    if not rules.frontline_weight_valid(weight):
+        raise Invalid(_("基层一线加权须在 0 到 5 之间。"), rule=rules.RULE_GOOD)
+
+
 @transaction.atomic
 def quota_plan_save(*, period: Period, by: User, frontline_weight: Decimal,
                     ) -> list[SectionQuota]:
@@ -41,8 +47,7 @@ def quota_plan_save(*, period: Period, by: User, frontline_weight: Decimal,
     when a section has more 好 approved than its new share; the shares never add up to more
     than the organ's limit."""
     period = _office_period(period, by)
-    if not rules.frontline_weight_valid(frontline_weight):
-        raise Invalid(_("基层一线加权须在 0 到 5 之间。"), rule=rules.RULE_GOOD)
+    check_frontline_weight(frontline_weight)
     limit, lines = selectors.quota_plan(period, frontline_weight)
     refusal = rules.split_problem(
         {line.section.pk: line.places for line in lines},
