@@ -21,7 +21,7 @@ from kaohe.org.models import Section
 from kaohe.plans.models import Grade, Period, PlanAmendment, YearPlan
 from kaohe.plans.services import plan_for
 from tests.assessments.test_services import approve, propose, refused_unchanged, submit
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, PERSONAS, World
 from tests.races import postgres_only, race
 
 Sign = Callable[[str | None], Client]
@@ -165,6 +165,22 @@ def test_a_reset_gives_a_one_time_password_to_change(client_for: Sign, client: C
     assert client.post("/login/", {"username": "staff", "password": one_time}).status_code == 302
     response = client.get("/")
     assert response.status_code == 302 and "password" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", [None, *PERSONAS])
+def test_only_the_system_administrator_reaches_the_reset(client_for: Sign, world: World,
+                                                         persona: str | None) -> None:
+    """Whoever the admin does not admit is sent to its sign-in page; the office, admitted,
+    has no account pages (the admin's 404 for a page it may not use here)."""
+    staff = world.users["staff"]
+    client = client_for(persona)
+    expected = {"sysadmin": 200, "office": 404}.get(persona or "", 302)
+    assert client.get(reset_page(staff)).status_code == expected
+    response = client.post(reset_page(staff))
+    assert response.status_code == expected
+    staff.refresh_from_db()
+    assert staff.must_change_password == (persona == "sysadmin")
+    assert staff.check_password(PASSWORD) == (persona != "sysadmin")
 
 
 def test_the_change_flag_cannot_be_switched_off(client_for: Sign, world: World) -> None:

@@ -120,3 +120,16 @@ def test_technical_administrators_hold_no_tokens(client_for: Sign, world: World,
     _token, raw = ApiToken.issue(world.users[persona], "made before this rule")
     assert me(raw) == 401
     assert not ApiToken.objects.filter(name="x").exists()
+
+
+def test_the_token_command_gives_technical_administrators_none(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("token", "chief", stdout=out)
+    assert me(out.getvalue().strip()) == 200
+    with pytest.raises(CommandError, match="技术管理员不使用 API 令牌"):
+        call_command("token", "secadmin")
+    assert not ApiToken.objects.filter(user=world.users["secadmin"]).exists()

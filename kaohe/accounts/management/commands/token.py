@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts import services
 from kaohe.accounts.models import User
+from kaohe.errors import Refused
 
 
 class Command(BaseCommand):
@@ -18,5 +19,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(_("没有名为“%(username)s”的有效账号。") % {"username": username})
-        _token, raw = services.token_issue(user=user, name=name)
+        try:
+            _token, raw = services.token_issue(user=user, name=name)
+        except Refused as refusal:  # a technical administrator holds no token
+            raise CommandError(refusal.message) from None
         self.stdout.write(raw)
