@@ -27,7 +27,8 @@ def _refusal(request: HttpRequest, change: Callable[..., Any], kwargs: dict[str,
     except NotAllowed as refusal:
         raise PermissionDenied(refusal.message) from refusal
     except Refused as refusal:
-        rule = f"（{refusal.rule}）" if refusal.rule else ""
+        # A message that already cites its clause is not followed by it a second time.
+        rule = f"（{refusal.rule}）" if refusal.rule and refusal.rule not in refusal.message else ""
         return f"{refusal.message}{rule}", refusal.code
     except CalendarNotCovered as missing:
         return str(missing), ""

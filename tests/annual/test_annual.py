@@ -159,7 +159,9 @@ def test_office_page_shows_rules_and_decides(world: World,
     response = client.post(f"/annual/organ/{YEAR}/decide/",
                            {"person": "P-colleague", "grade": "优秀", "reason": "特殊贡献"},
                            follow=True)
-    assert "不能确定为“优秀”" in response.content.decode()  # §九(三): a must
+    refused = response.content.decode()
+    assert "不能确定为“优秀”" in refused  # §九(三): a must
+    assert "（§九(三)）（§九(三)）" not in refused  # the clause is cited once
     response = client.post(f"/annual/organ/{YEAR}/decide/",
                            {"person": "P-colleague", "grade": "称职", "reason": ""}, follow=True)
     assert "须写明理由" in response.content.decode()
