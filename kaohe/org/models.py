@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.org import scopes
@@ -32,7 +33,17 @@ class SectionQuerySet(RestrictedQuerySet["Section"]):
 
 class PersonQuerySet(RestrictedQuerySet["Person"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        return {"view": scopes.people_scope}
+        return {"view": self._viewable}
+
+    @staticmethod
+    def _viewable(actor: scopes.Actor) -> Q:
+        """scopes.people_scope, and the people placed in the actor's organs or sections
+        (scopes.placement_scope): an EXISTS, so that two placements still make one row."""
+        scope = scopes.people_scope(actor)
+        placed = scopes.placement_scope(actor, timezone.localdate())
+        if placed is not None:
+            scope |= Q(Exists(Assignment.objects.filter(placed, person=OuterRef("pk"))))
+        return scope
 
 
 class OrgDepartment(models.Model):
@@ -161,7 +172,7 @@ class Person(models.Model):
 
     def assessing_organ_id(self, first: datetime.date, last: datetime.date) -> int | None:
         """The organ that assesses this person for the period first..last (decision 0003):
-        the assignment covering most days; on a tie the later one, i.e. the current unit."""
+        that of the assignment held on its last day, see assessing_organ_of."""
         return assessing_organ_of(self.assignments.all(), first, last)
 
 
@@ -190,6 +201,10 @@ class Assignment(models.Model):
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The secondment after which this post resumes: the home post is suspended while a
+    # secondment runs and resumes the day after it ends (kaohe.org.services.secondment_open).
+    resumes_after = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("援派结束后恢复"))
 
     class Meta:
         verbose_name = _("任职经历")
@@ -258,10 +273,20 @@ class OrganDuty(models.Model):
         return f"{self.get_duty_display()} {self.person}"
 
 
+# Arrangements that run beside a person's post and suspend it while they run: the receiving
+# unit of a secondment assesses, not the home post (§十(三)); training placed by the office too.
+ARRANGEMENTS = frozenset({AssignmentKind.SECONDMENT.value, AssignmentKind.TRAINING.value})
+
+
 def assessing_organ_of(assignments: Iterable[Assignment], first: datetime.date,
                        last: datetime.date) -> int | None:
-    """Decision 0003 over a person's assignments: the one covering most days of first..last;
-    on a tie the later one."""
-    covering = [(a.days_within(first, last), a.start, a.organ_id)
-                for a in assignments if a.days_within(first, last) > 0]
-    return max(covering)[2] if covering else None
+    """Decision 0003 over a person's assignments for the quarter first..last (§十(三)): the
+    organ of the assignment held on its last day (a transfer's new unit, 现工作单位), an
+    arrangement before the post it suspends. Someone who left during the quarter: the
+    assignment they held last. Nobody for someone not working in it at all."""
+    held = [a for a in assignments if a.days_within(first, last) > 0]
+    on_last_day = [a for a in held if a.days_within(last, last)]
+    if on_last_day:
+        return max(on_last_day, key=lambda a: (a.kind in ARRANGEMENTS, a.start)).organ_id
+    # Each of these ended inside the quarter.
+    return max(held, key=lambda a: (a.end, a.start)).organ_id if held else None

@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from kaohe.errors import Invalid
@@ -81,10 +81,12 @@ def assignment_open(*, person: Person, organ: Organ, kind: str, start: datetime.
 
 @transaction.atomic
 def assignment_close(*, assignment: Assignment, end: datetime.date) -> Assignment:
-    """The assignment's last day is `end`; not before its first."""
+    """The assignment's last day is `end`; not before its first. A secondment's home post
+    resumes the next day."""
     _check_end(assignment.start, end)
     assignment.end = end
     assignment.save(update_fields=["end"])
+    _resume_home_post(assignment)
     return assignment
 
 
@@ -92,12 +94,73 @@ def assignment_close(*, assignment: Assignment, end: datetime.date) -> Assignmen
 def assignment_amend(*, assignment: Assignment, section: Section | None,
                      end: datetime.date | None, note: str) -> Assignment:
     """A secondment or training recorded again: its section, end (extended, shortened, open)
-    and note. Person, kind, organ and start identify it and stay."""
+    and note. Person, kind, organ and start identify it and stay; a secondment's home post
+    resumes the day after the new end."""
     _check_section(assignment.organ, section)
     _check_end(assignment.start, end)
     assignment.section, assignment.end, assignment.note = section, end, note
     assignment.save(update_fields=["section", "end", "note"])
+    _resume_home_post(assignment)
     return assignment
+
+
+# --- secondments: the home post suspended while they run -----------------------------------------
+
+
+@transaction.atomic
+def secondment_open(*, person: Person, organ: Organ, kind: str, start: datetime.date,
+                    section: Section | None = None, end: datetime.date | None = None,
+                    note: str = "") -> Assignment:
+    """援派/挂职 from `start` (§十(三)): the receiving organ assesses the person while it runs,
+    so the home post is suspended — it ends the day before — and resumes, in the same
+    section, the day after `end` (at once if known, else when the secondment is closed).
+    Training and special work (`kind` training) run beside the post without suspending it."""
+    _lock(person)
+    if kind == AssignmentKind.SECONDMENT and organ.pk == person.organ_id:
+        raise Invalid(_("援派/挂职的接收机关不能是本机关"), rule=RULE_WHERE)
+    arrangement = assignment_open(person=person, organ=organ, kind=kind, start=start,
+                                  section=section, end=end, note=note)
+    if kind != AssignmentKind.SECONDMENT:
+        return arrangement
+    for post in _home_posts(person).filter(start__lte=start).exclude(end__lt=start):
+        if post.start == start:
+            raise Invalid(_("援派/挂职开始日期 %(date)s 须晚于其本单位任职的开始日期") % {
+                "date": start}, rule=RULE_WHERE)
+        resumed_end, post.end = post.end, start - DAY
+        post.save(update_fields=["end"])
+        if end is not None and (resumed_end is None or resumed_end > end):
+            Assignment.objects.create(person=person, organ=post.organ, section=post.section,
+                                      kind=AssignmentKind.POST, start=end + DAY,
+                                      end=resumed_end, resumes_after=arrangement)
+    return arrangement
+
+
+def _home_posts(person: Person) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(person=person, organ=person.organ, kind__in=HOLDS_A_POST)
+
+
+def _resume_home_post(secondment: Assignment) -> None:
+    """Keep the home post's resumption on the day after the secondment's end: moved with it,
+    withdrawn while the end is open, added when the end becomes known. Nothing to do for a
+    post that was not suspended (the person left the organ, or never held a post there)."""
+    if secondment.kind != AssignmentKind.SECONDMENT:
+        return
+    resumed = Assignment.objects.filter(resumes_after=secondment).first()
+    if secondment.end is None:
+        if resumed is not None:
+            resumed.delete()
+        return
+    if resumed is not None:
+        _check_end(secondment.end + DAY, resumed.end)
+        resumed.start = secondment.end + DAY
+        resumed.save(update_fields=["start"])
+        return
+    person = secondment.person
+    suspended = _home_posts(person).filter(end=secondment.start - DAY).last()
+    if suspended is not None and not _home_posts(person).filter(start__gt=secondment.start):
+        Assignment.objects.create(person=person, organ=suspended.organ,
+                                  section=suspended.section, kind=AssignmentKind.POST,
+                                  start=secondment.end + DAY, resumes_after=secondment)
 
 
 # --- where a person works -----------------------------------------------------------------------
@@ -139,6 +202,8 @@ def person_transfer(*, person: Person, organ: Organ, section: Section | None,
     overseen, office and liaison duties, committee seat."""
     _lock(person)
     _check_section(organ, section)
+    # A home post that was to resume after a secondment never will.
+    Assignment.objects.filter(person=person, resumes_after__isnull=False, start__gte=on).delete()
     still_open = list(Assignment.objects.filter(person=person, end__isnull=True))
     for assignment in still_open:
         if assignment.start >= on:

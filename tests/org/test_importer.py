@@ -495,19 +495,29 @@ def test_a_transfer_moves_the_person_and_clears_their_old_roles(example: dict[st
     assert import_organ(new_organ, today=TODAY).changed == 0
 
 
-def test_a_secondment_is_recorded_and_upserted(example: dict[str, Any]) -> None:
+def test_a_secondment_suspends_the_home_post_and_is_upserted(example: dict[str, Any]) -> None:
     import_organ(other_organ(), today=TODAY)
     secondment = {"kind": "secondment", "organ": "demo-other", "section": "xfk",
                   "start": "2025-03-01", "end": "2025-08-31", "note": "援派信访工作"}
     person_row(example, "D0007")["assignments"] = [secondment]
     import_organ(example, today=TODAY)
-    secondment["note"] = "援派信访工作（延期前）"
+    once = post_history("D0007")
+    again = import_organ(example, today=TODAY)
+    secondment.update(note="援派信访工作（延期）", end="2025-10-15")
 
     result = import_organ(example, today=TODAY)
 
-    assert post_history("D0007")[1:] == [("demo-other", "xfk", "secondment",
-                                          datetime.date(2025, 3, 1), datetime.date(2025, 8, 31))]
-    assert Assignment.objects.get(kind="secondment").note == "援派信访工作（延期前）"
+    assert once == [
+        ("demo-example", "zfjd", "post", once[0][3], datetime.date(2025, 2, 28)),
+        ("demo-other", "xfk", "secondment", datetime.date(2025, 3, 1), datetime.date(2025, 8, 31)),
+        ("demo-example", "zfjd", "post", datetime.date(2025, 9, 1), None),
+    ]
+    assert again.changed == 0
+    assert post_history("D0007")[1:] == [
+        ("demo-other", "xfk", "secondment", datetime.date(2025, 3, 1), datetime.date(2025, 10, 15)),
+        ("demo-example", "zfjd", "post", datetime.date(2025, 10, 16), None),
+    ]
+    assert Assignment.objects.get(kind="secondment").note == "援派信访工作（延期）"
     assert (result.counts["assignment"].updated, result.counts["assignment"].created) == (1, 0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,10 +67,14 @@ def _new_assessments(period: Period) -> list[tuple[int, int, int, str, bool]]:
     people = (Person.objects.filter(active=True, category__in=ASSESSED_CATEGORIES,
                                     pk__in=Assignment.objects.filter(during, organ=period.organ)
                                     .values("person_id"))
-              .exclude(pk__in=period.assessments.values("person_id")).order_by())
-    spans: dict[int, list[tuple[int, int | None, datetime.date, datetime.date | None]]] = {}
+              # One assessment a person a quarter, whichever organ opened it first.
+              .exclude(Exists(Assessment.objects.filter(
+                  person=OuterRef("pk"), period__year=period.year, period__quarter=period.quarter)))
+              .order_by())
+    spans: dict[int, list[tuple[int, int | None, str, datetime.date, datetime.date | None]]] = {}
     for person_id, *span in (Assignment.objects.filter(during, person__in=people).order_by()
-                             .values_list("person_id", "organ_id", "section_id", "start", "end")):
+                             .values_list("person_id", "organ_id", "section_id", "kind", "start",
+                                          "end")):
         spans.setdefault(person_id, []).append(tuple(span))  # type: ignore[arg-type]
     created = []
     for pk, organ_id, own_section, category, frontline in people.values_list(
@@ -78,12 +82,13 @@ def _new_assessments(period: Period) -> list[tuple[int, int, int, str, bool]]:
         mine = spans.get(pk, [])
         # Most people have one assignment in the quarter, which decides alone; instances
         # (for decision 0003's rule) only for the others.
-        assignments = [Assignment(organ_id=organ, section_id=section, start=start, end=end)
-                       for organ, section, start, end in mine
+        assignments = [Assignment(organ_id=organ, section_id=section, kind=kind, start=start,
+                                  end=end)
+                       for organ, section, kind, start, end in mine
                        ] if len(mine) > 1 or organ_id != period.organ_id else []
         assessing = mine[0][0] if len(mine) == 1 else assessing_organ_of(assignments, first, last)
         if assessing != period.organ_id:
-            continue  # e.g. seconded out for most of the quarter
+            continue  # e.g. seconded out on the quarter's last day
         section_id = section_during(organ_id, own_section, assignments, period)
         if section_id is not None:
             created.append((period.pk, pk, section_id, category, frontline))

@@ -276,8 +276,9 @@ class Applier:
         return self.store(person, values)
 
     def upsert_extra_assignments(self, people: Mapping[str, Person]) -> None:
-        """Secondments and training: created, or recorded again by person, kind, organ and
-        start; never deleted."""
+        """Secondments and training: created (a secondment suspends the home post), or
+        recorded again by person, kind, organ and start; never deleted. The same file again
+        changes nothing."""
         organs = {**self.context.organs, self.organ.code: self.organ}
         sections = {**self.context.other_sections,
                     **{(self.organ.code, code): section for code, section in self.sections.items()}}
@@ -293,7 +294,7 @@ class Applier:
                 section = sections[(organ.code, item.section)] if item.section else None
                 assignment = existing.get((item.kind, organ.pk, item.start))
                 if assignment is None:
-                    self.tally.note(services.assignment_open(
+                    self.tally.note(services.secondment_open(
                         person=person, organ=organ, section=section, kind=item.kind,
                         start=item.start, end=item.end, note=item.note), "created")
                 elif self.differing(assignment, {"section_id": section.pk if section else None,
