@@ -206,6 +206,7 @@ class LeaveIn(Schema):
     kind: Literal["sick", "personal"]
     start: datetime.date
     end: datetime.date
+    reason: str = ""  # required once a grade the leave bears on is approved
 
 
 class LeaveOut(Schema):
@@ -399,7 +400,7 @@ def result_acknowledge(request: ActorRequest, assessment_id: Id,
 def leave_record(request: ActorRequest, payload: LeaveIn) -> Status[LeaveOut]:
     person = access.get_person(request.actor, payload.person)
     leave = services.leave_record(person=person, kind=payload.kind, start=payload.start,
-                                  end=payload.end, by=request.user)
+                                  end=payload.end, reason=payload.reason, by=request.user)
     return Status(201, LeaveOut(id=leave.pk, person=person.personnel_no, kind=leave.kind,
                                 start=leave.start, end=leave.end))
 

@@ -152,6 +152,8 @@ class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=LeaveKind.choices)
     start = forms.DateField(label=_("开始日期"), widget=DATE)
     end = forms.DateField(label=_("结束日期"), widget=DATE)
+    reason = forms.CharField(label=_("理由（等次已审定时必填）"), max_length=limits.REASON,
+                             required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

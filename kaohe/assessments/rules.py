@@ -416,9 +416,9 @@ def list_change(previous_grade: str, new_grade: str) -> str:
 
 
 def leave_may_change(states: Iterable[str]) -> bool:
-    """A leave record can be corrected or deleted until a grade it bears on is approved: the
-    assessments of the quarters it touches, in `states`, must all still be undecided
-    (§十(三); an approved grade changes only on appeal, §十(二))."""
+    """A leave record changes without a written reason until a grade it bears on is
+    approved: the assessments of the quarters it touches, in `states`, all still undecided.
+    Afterwards the change needs a reason, and re-decides the grade (§十(三), decision 0003)."""
     return not any(state in DECIDED for state in states)
 
 

@@ -33,7 +33,7 @@ from kaohe.assessments.models import (
 )
 from kaohe.org import access
 from kaohe.org.access import Actor
-from kaohe.org.models import Category, Person, Section
+from kaohe.org.models import Assignment, Category, Person, Section
 from kaohe.org.selectors import SEARCH_RESULTS, people_search
 from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, workdays_in, working_days
@@ -246,6 +246,22 @@ def leave_working_days(leaves: list[Leave], first: datetime.date, last: datetime
     """Working days on leave within first..last; overlapping records are counted once."""
     return sum(working_days(start, end) for start, end in
                rules.merged_spans([(lv.start, lv.end) for lv in leaves], first, last))
+
+
+def leave_and_service_days(leaves: list[Leave], assignments: list[Assignment], period: Period,
+                           workdays: list[datetime.date] | None = None) -> tuple[int, int]:
+    """Working days of the quarter on leave, and working days in service: under any
+    assignment, in any organ. "More than half" (§十(三)) is measured against the days in
+    service (decision 0003): someone who joined in the quarter's last month is undetermined
+    after half of that month. Without any assignment recorded, the whole quarter. `workdays`:
+    the quarter's, when the caller has read them already."""
+    first, last = period.first_day, period.last_day
+    served = rules.merged_spans([(a.start, a.end or last) for a in assignments], first,
+                                last) if assignments else [(first, last)]
+    on_leave = rules.merged_spans([(lv.start, lv.end) for lv in leaves], first, last)
+    days = [day for day in (workdays or workdays_in(first, last))
+            if any(start <= day <= end for start, end in served)]
+    return sum(1 for day in days if any(start <= day <= end for start, end in on_leave)), len(days)
 
 
 def today() -> datetime.date:
@@ -514,31 +530,29 @@ class LeaveRow:
     days: int  # working days of this record inside the quarter
     person_days: int  # the person's working days on leave in the quarter, overlaps once
     determined: bool  # whether the person's grade can still be determined (§十(三))
-    may_change: bool  # whether the grade of this quarter is still undecided
+    may_change: bool  # whether the quarter is still open (after approval: with a reason)
 
 
 def leave_overview(leaves: list[Leave], period: Period) -> tuple[int, list[LeaveRow]]:
     """The quarter's working days and one row per leave record, in a fixed number of queries
     (the quarter's calendar is read once); raises CalendarNotCovered for a year the calendar
-    does not know yet."""
+    does not know yet. Whether a grade can be determined follows each person's days in
+    service (leave_and_service_days)."""
     first, last = period.first_day, period.last_day
     workdays = workdays_in(first, last)
-
-    def on_leave(own: list[Leave]) -> int:
-        spans = rules.merged_spans([(lv.start, lv.end) for lv in own], first, last)
-        return sum(1 for day in workdays if any(start <= day <= end for start, end in spans))
-
     by_person: dict[int, list[Leave]] = {}
     for leave in leaves:
         by_person.setdefault(leave.person_id, []).append(leave)
-    totals = {pid: on_leave(own) for pid, own in by_person.items()}
-    states = dict(period.assessments.filter(person_id__in=by_person)
-                  .values_list("person_id", "state"))
+    assignments: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(person_id__in=by_person):
+        assignments.setdefault(assignment.person_id, []).append(assignment)
+    totals = {pid: leave_and_service_days(own, assignments.get(pid, []), period, workdays)
+              for pid, own in by_person.items()}
     return len(workdays), [
-        LeaveRow(leave=leave, days=on_leave([leave]), person_days=totals[leave.person_id],
-                 determined=rules.grade_determined(totals[leave.person_id], len(workdays)),
-                 may_change=not period.is_closed and rules.leave_may_change(
-                     [states.get(leave.person_id, "")]))
+        LeaveRow(leave=leave, days=sum(1 for day in workdays if leave.start <= day <= leave.end),
+                 person_days=totals[leave.person_id][0],
+                 determined=rules.grade_determined(*totals[leave.person_id]),
+                 may_change=not period.is_closed)
         for leave in leaves]
 
 

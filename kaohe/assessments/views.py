@@ -365,7 +365,7 @@ def leave_record(request: ActorRequest) -> HttpResponse:
     period = _office_period(request, data["period"])
     person = _person_named(request, period, data["person"] or data["query"])
     if person and attempt(request, services.leave_record, person=person, kind=data["kind"],
-                          start=data["start"], end=data["end"]):
+                          start=data["start"], end=data["end"], reason=data["reason"]):
         messages.success(request, _("%(name)s：请假已登记。") % {"name": person.name})
     return redirect("leave_page", period_id=period.pk)
 

@@ -67,6 +67,9 @@ from kaohe.org.scopes import (
     people_scope as people_scope,
 )
 from kaohe.org.scopes import (
+    placement_scope as placement_scope,
+)
+from kaohe.org.scopes import (
     reviewable as reviewable,
 )
 from kaohe.org.scopes import (

@@ -8,6 +8,7 @@ also reachable as `kaohe.org.access.X`, the one place that answers who may see a
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,20 @@ def people_scope(actor: Actor) -> Q:
     if actor.person:
         scope |= Q(pk=actor.person.pk)
     return scope
+
+
+def placement_scope(actor: Actor, today: datetime.date) -> Q | None:
+    """The Assignment rows that show their person to this actor beyond people_scope: the
+    people an organ assesses without employing them (seconded in; transferred in or out
+    during the year), to its principal and office while the placement runs or ended since the
+    start of last year — the quarters still to assess, appeal or roll into a year — and to a
+    section's chief and leader in charge while it runs. None: nothing to add."""
+    if actor.is_system_admin or actor.user is None:
+        return None
+    organs = (Q(organ_id__in=actor.whole_organ_ids)
+              & (Q(end__isnull=True) | Q(end__gte=datetime.date(today.year - 1, 1, 1))))
+    sections = Q(section_id__in=actor.section_ids) & (Q(end__isnull=True) | Q(end__gte=today))
+    return (organs | sections) if actor.whole_organ_ids or actor.section_ids else None
 
 
 # --- assessments: who sees them, who reviews and who approves them ---------------------------

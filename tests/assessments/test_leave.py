@@ -1,4 +1,5 @@
-"""Correcting and deleting leave (§十(三)) until the grade is approved, and the office's leave
+"""Correcting and deleting leave (§十(三)), after an approval with a reason that re-decides the
+grade, never in a closed quarter; half measured on the days in service; and the office's leave
 page of a quarter: the list with working days and the undetermined flag, picking a person by
 name or personnel number, and what the office reads when a name is unknown."""
 
@@ -15,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.assessments import rules, services
-from kaohe.assessments.models import Leave
+from kaohe.assessments.models import Leave, Transition
 from kaohe.audit.models import AuditEvent
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org.models import Person
+from kaohe.plans.models import Period, PeriodState
 from tests.assessments.test_services import approve, fresh, propose, submit
 from tests.personas import World
 
@@ -90,31 +92,70 @@ def _approved_staff(world: World) -> None:
     approve(staff)
 
 
-@pytest.mark.parametrize("change", ["correct", "delete"])
-def test_leave_is_frozen_once_the_grade_is_approved(world: World, change: str) -> None:
-    leave = record(world, "staff", UNDER_HALF)
+def test_leave_after_approval_needs_a_reason_and_withdraws_the_grade(world: World) -> None:
     _approved_staff(world)
-    before = Leave.objects.filter(pk=leave.pk).values().get()
+    staff = world.assessments["staff"]
     audited = AuditEvent.objects.count()
+
     with pytest.raises(Refused) as refusal:
-        if change == "correct":
+        record(world, "staff", OVER_HALF)
+    assert (refusal.value.rule, refusal.value.code) == (rules.RULE_LEAVE, "reason_required")
+    assert not Leave.objects.exists() and AuditEvent.objects.count() == audited
+
+    services.leave_record(person=world.people["staff"], kind="sick", start=OVER_HALF[0],
+                          end=OVER_HALF[1], reason="补交病假证明", by=world.users["office"])
+
+    after = fresh(staff)
+    assert (after.state, after.grade, after.grade_determined) == ("approved", "", False)
+    step = Transition.objects.filter(assessment=staff, action="leave_regrade").get()
+    assert (step.previous, step.values) == (
+        {"state": "approved", "grade": "较好", "grade_determined": True},
+        {"state": "approved", "grade": "", "grade_determined": False})
+    assert (step.by, step.reason) == (world.users["office"], "补交病假证明")
+    assert events("leave.record_after_approval")[-1].reason == "补交病假证明"
+
+
+def test_leave_corrected_back_under_half_sends_the_grade_to_the_reviewer(world: World) -> None:
+    leave = record(world, "staff", OVER_HALF)
+    staff = world.assessments["staff"]
+    submit(staff)
+    propose(staff, "", 85)
+    approve(staff)
+    assert fresh(staff).grade_determined is False
+
+    correct(world, leave, UNDER_HALF, reason="病假条日期有误，实为 7 月")
+
+    after = fresh(staff)
+    assert (after.state, after.grade_determined) == ("sent_back", True)
+    assert Transition.objects.filter(assessment=staff, action="leave_regrade").count() == 1
+
+
+@pytest.mark.parametrize("change", ["record", "correct", "delete"])
+def test_leave_in_a_closed_quarter_changes_only_on_appeal(world: World, change: str) -> None:
+    leave = record(world, "staff", UNDER_HALF)
+    Period.objects.filter(pk=world.periods["organ"].pk).update(state=PeriodState.CLOSED)
+    before = list(Leave.objects.values())
+    with pytest.raises(Refused) as refusal:
+        if change == "record":
+            services.leave_record(person=world.people["staff"], kind="sick", start=OVER_HALF[0],
+                                  end=OVER_HALF[1], reason="补登", by=world.users["office"])
+        elif change == "correct":
             correct(world, leave, OVER_HALF)
         else:
             services.leave_delete(leave=leave, reason="重复登记", by=world.users["office"])
-    assert refusal.value.rule == rules.RULE_LEAVE and refusal.value.code == "grade_approved"
-    assert "已审定" in refusal.value.message
-    assert Leave.objects.filter(pk=leave.pk).values().get() == before
-    assert AuditEvent.objects.count() == audited
+    assert refusal.value.code == "period_closed" and "申诉" in refusal.value.message
+    assert list(Leave.objects.values()) == before
     assert fresh(world.assessments["staff"]).grade_determined is True
 
 
-def test_a_correction_into_an_approved_quarter_is_refused(world: World) -> None:
-    """Moving a leave from Q4 into Q3, where the grade is approved, would change it too."""
-    leave = record(world, "staff", (d(2025, 10, 8), d(2025, 10, 10)))
-    _approved_staff(world)
-    with pytest.raises(Refused):
-        correct(world, leave, UNDER_HALF)
-    assert fresh(world.assessments["staff"]).grade_determined is True
+def test_half_is_measured_against_the_days_in_service(world: World) -> None:
+    """Someone who joined on 1 September works 23 of Q3's 67 working days (28 September is a
+    working Sunday): 12 days of leave is over half of theirs, far under half of the quarter."""
+    world.people["staff"].assignments.update(start=d(2025, 9, 1))
+    record(world, "staff", (d(2025, 9, 1), d(2025, 9, 16)))
+    assert fresh(world.assessments["staff"]).grade_determined is False
+    record(world, "colleague", (d(2025, 9, 1), d(2025, 9, 16)))
+    assert fresh(world.assessments["colleague"]).grade_determined is True
 
 
 def test_only_the_office_corrects_with_a_reason_and_valid_dates(world: World) -> None:
@@ -202,7 +243,7 @@ def test_the_leave_search_finds_the_quarters_people_only(client_for: Sign, world
     assert client_for("office").get(other, {"query": "P-"}).status_code == 404
 
 
-def test_the_page_corrects_and_deletes_then_freezes(client_for: Sign, world: World) -> None:
+def test_the_page_corrects_and_deletes_until_the_quarter_closes(client_for: Sign, world: World) -> None:
     leave = record(world, "staff", OVER_HALF)
     client = client_for("office")
     page = client.get(_leave_page(world)).content.decode()
@@ -216,12 +257,12 @@ def test_the_page_corrects_and_deletes_then_freezes(client_for: Sign, world: Wor
                            follow=True)
     assert "须说明理由" in response.content.decode() and Leave.objects.filter(pk=leave.pk).exists()
     kept = record(world, "staff", UNDER_HALF)
-    _approved_staff(world)
+    Period.objects.filter(pk=world.periods["organ"].pk).update(state=PeriodState.CLOSED)
     page = client.get(_leave_page(world)).content.decode()
-    assert "等次已审定，不能更正" in page
+    assert "本季度已结束，不能更正" in page
     response = client.post(reverse("leave_delete", args=[kept.pk]), {"reason": "重复"},
                            follow=True)
-    assert "请假记录不能再更正或删除" in response.content.decode()
+    assert "请假记录不能再登记、更正或删除" in response.content.decode()
     assert Leave.objects.filter(pk=kept.pk).exists()
 
 
