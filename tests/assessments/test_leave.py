@@ -16,11 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaohe.assessments import rules, services
-from kaohe.assessments.models import Leave, Transition
+from kaohe.assessments.models import Correction, Leave, Transition
 from kaohe.audit.models import AuditEvent
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org.models import Person
 from kaohe.plans.models import Period, PeriodState
+from tests.appeals.test_publication import publish, told_quarter
 from tests.assessments.test_services import approve, fresh, propose, submit
 from tests.personas import World
 
@@ -243,7 +244,8 @@ def test_the_leave_search_finds_the_quarters_people_only(client_for: Sign, world
     assert client_for("office").get(other, {"query": "P-"}).status_code == 404
 
 
-def test_the_page_corrects_and_deletes_until_the_quarter_closes(client_for: Sign, world: World) -> None:
+def test_the_page_corrects_and_deletes_until_the_quarter_closes(client_for: Sign,
+                                                                 world: World) -> None:
     leave = record(world, "staff", OVER_HALF)
     client = client_for("office")
     page = client.get(_leave_page(world)).content.decode()
@@ -286,3 +288,16 @@ def test_the_leave_page_reads_a_fixed_number_of_queries(client_for: Sign, world:
     with django_assert_max_num_queries(len(one)):
         page = client.get(_leave_page(world)).content.decode()
     assert page.count('data-testid="leave"') == 9
+
+
+def test_a_good_withdrawn_by_leave_corrects_the_published_list(world: World) -> None:
+    period = told_quarter(world)
+    publish(world, period)
+
+    services.leave_record(person=world.people["staff"], kind="sick", start=OVER_HALF[0],
+                          end=OVER_HALF[1], reason="补交住院证明", by=world.users["office"])
+
+    correction = Correction.objects.get(assessment=world.assessments["staff"])
+    assert (correction.previous_grade, correction.new_grade) == ("好", "")
+    assert [entry["person"] for entry in correction.removed] == ["Staff"]
+    assert (correction.by, correction.reason) == (world.users["office"], "补交住院证明")

@@ -28,11 +28,11 @@ from kaohe.assessments.services.places import (
     quota_plan_save,
     ratio_refusal,
 )
+from kaohe.assessments.services.publication import publication_correct
 from kaohe.assessments.services.quarter import (
     period_close,
     period_open,
     period_publish,
-    publication_correct,
 )
 from kaohe.assessments.services.workflow import (
     Proposal,

@@ -20,6 +20,7 @@ from kaohe.accounts.models import User
 from kaohe.assessments import rules, selectors
 from kaohe.assessments.models import DECIDED, Assessment, Leave, LeaveKind, State
 from kaohe.assessments.services.common import bounded, record, required, snapshot
+from kaohe.assessments.services.publication import publication_correct
 from kaohe.audit import chain as audit
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
@@ -116,8 +117,6 @@ def _regrade_approved(period: Period, person: Person, by: User, reason: str) -> 
     is due again and goes back to the supervising leader (sent back). Recorded as a
     transition with the previous values and the reason; a withdrawn 好 is a dated correction
     of the published list."""
-    from kaohe.assessments.services.quarter import publication_correct  # quarter imports us
-
     assessment = period.assessments.filter(person=person, state__in=DECIDED).first()
     if assessment is None:
         return

@@ -15,7 +15,6 @@ from kaohe.assessments import rules, selectors
 from kaohe.assessments.models import (
     Assessment,
     ClosingOverride,
-    Correction,
     Publication,
 )
 from kaohe.assessments.services.common import lock_quarter, office_only
@@ -131,31 +130,6 @@ def period_publish(*, period: Period, by: User) -> Period:
     period.save(update_fields=["published_at"])
     audit.record("period.publish", obj=period, new={"names": len(names)}, user=by)
     return period
-
-
-@transaction.atomic
-def publication_correct(*, assessment: Assessment, previous_grade: str, by: User,
-                        reason: str, appeal_id: int | None = None) -> Correction | None:
-    """A change of grade on appeal after the 好 list was published: record the dated
-    correction (who, when, the appeal, the name added or removed, the reason). Called by the
-    appeal decision, which checked who decides and saved the new grade in this transaction.
-    Nothing to record when the change is not to or from 好, or the list is not published."""
-    # The lock publishing takes: the decision is either in the published list or corrects it.
-    # An appeal decision holds it already (taken first, decision 0005).
-    lock_quarter(assessment.period_id)
-    change = rules.list_change(previous_grade, assessment.grade)
-    publication = Publication.objects.filter(period_id=assessment.period_id).first()
-    if not change or publication is None:
-        return None
-    entry = selectors.list_entry(assessment)
-    correction = Correction.objects.create(
-        publication=publication, assessment=assessment, appeal_id=appeal_id,
-        at=timezone.now(), by=by, reason=reason, previous_grade=previous_grade,
-        new_grade=assessment.grade,
-        added=[entry] if change == "added" else [], removed=[entry] if change == "removed" else [])
-    audit.record("publication.correct", obj=publication, reason=reason, user=by,
-                 old={"grade": previous_grade}, new={change: entry, "appeal": appeal_id})
-    return correction
 
 
 @transaction.atomic
