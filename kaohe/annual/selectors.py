@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
 from kaohe.annual import rules
@@ -148,24 +149,23 @@ def quarter_of(quarter: int, state: str, grade: str, determined: bool,
 
 def overview(annual: AnnualYear, *, people: list[int] | None = None,
              with_assessments: bool = False) -> Overview:
-    """Every person assessed by the organ in the year, with their quarters and the
-    recommendation. The ratio is always computed on the whole organ; `people` only narrows
-    the rows returned (for one person's forms). The assessments themselves are loaded only
-    `with_assessments` (the official forms read their texts); the people, when first used."""
+    """Every person whose year the organ decides, with their quarters and the
+    recommendation. The year is one per person (§九(三)): the organ of the person's latest
+    assessed quarter decides it, from all the year's quarters wherever they were assessed, and
+    counts the person once in its 优秀 base. The ratio is always computed on the whole organ;
+    `people` only narrows the rows returned (for one person's forms). The assessments
+    themselves are loaded only `with_assessments` (the official forms read their texts); the
+    people, when first used."""
     periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
-    found = (Assessment.objects.filter(period__in=periods.values())
-             .order_by("section__code", "-category", "person__personnel_no", "period__quarter"))
-    quarters: dict[int, list[rules.Quarter]] = {}
-    numbers: dict[int, str] = {}
-    for person_id, number, *columns in found.values_list(
-            "person_id", "person__personnel_no", *QUARTER_COLUMNS):
-        quarters.setdefault(person_id, []).append(quarter_of(*columns))
-        numbers[person_id] = number
-    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual)
-                .annotate(number=F("person__personnel_no"))} if annual.pk else {})
-    for person_id, result in results.items():  # refusing to take part: no assessment at all
-        quarters.setdefault(person_id, [])
-        numbers[person_id] = result.number
+    found = year_assessments(annual, periods.values())
+    quarters, numbers = _decided_here(annual, found)
+    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual).annotate(
+        number=F("person__personnel_no"), assessed=Exists(Assessment.objects.filter(
+            person_id=OuterRef("person_id"), period__year=annual.year)))} if annual.pk else {})
+    for person_id, result in results.items():
+        if not result.assessed:  # refusing to take part: no assessment at all, a row here
+            quarters.setdefault(person_id, [])
+            numbers[person_id] = result.number
     loader = People(quarters)
     rows = [
         Row(person_id=person_id, people=loader, result=results.get(person_id),
@@ -178,6 +178,8 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     limit = rules.rank(recs, annual)
     closed = sum(1 for period in periods.values() if period.is_closed)
     for row in rows:
+        # A quarter assessed elsewhere still undecided keeps the row provisional (rec.pending);
+        # the year is complete when this organ's quarters are closed: it decides the year.
         row.provisional = rules.provisional(row.rec, closed)
     if people is not None:
         rows = [row for row in rows if row.person_id in people]
@@ -186,6 +188,60 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
         _attach_assessments(rows, found, people)
     return Overview(annual=annual, periods=periods, rows=rows, limit=limit,
                     participants=rules.participants(recs, annual), people=loader)
+
+
+def year_assessments(annual: AnnualYear, periods: Iterable[Period]) -> QuerySet[Assessment]:
+    """The year's assessments, in any organ, of everyone assessed in one of the organ's
+    quarters (`periods`): with them the quarters that another organ assessed, before or after
+    a secondment or transfer. One query, whatever the number of people."""
+    assessed = Assessment.objects.filter(period__in=periods).values("person_id")
+    return (Assessment.objects.filter(period__year=annual.year, person_id__in=assessed)
+            .order_by("section__code", "-category", "person__personnel_no", "period__quarter"))
+
+
+# (quarter, period, organ) of a person's latest assessed quarter. Two organs assessing the same
+# quarter should not happen (one organ assesses a period, decision 0003); if it does, the
+# period opened last decides, the same for every organ asking (see deciding_organ).
+LATEST_NONE = (0, 0, 0)
+QUARTER_NUMBER = attrgetter("quarter")
+
+
+def _decided_here(annual: AnnualYear, found: QuerySet[Assessment]
+                  ) -> tuple[dict[int, list[rules.Quarter]], dict[int, str]]:
+    """The quarters, from every organ, of the people whose latest quarter of the year this
+    organ assessed (it decides their year), and everyone's personnel number. The rows keep the
+    order of each person's first quarter here (section, category, number), as before; each
+    person's quarters in the order of the year, wherever their sections sort."""
+    quarters: dict[int, list[rules.Quarter]] = {}
+    numbers: dict[int, str] = {}
+    latest: dict[int, tuple[int, int, int]] = {}
+    here: dict[int, None] = {}  # ordered: a set that keeps the first appearance
+    for person_id, number, period_id, organ_id, *columns in found.values_list(
+            "person_id", "person__personnel_no", "period_id", "period__organ_id",
+            *QUARTER_COLUMNS):
+        quarters.setdefault(person_id, []).append(quarter_of(*columns))
+        numbers[person_id] = number
+        latest[person_id] = max(latest.get(person_id, LATEST_NONE),
+                                (columns[0], period_id, organ_id))
+        if organ_id == annual.organ_id:
+            here[person_id] = None
+    return ({person_id: sorted(quarters[person_id], key=QUARTER_NUMBER) for person_id in here
+             if latest[person_id][2] == annual.organ_id}, numbers)
+
+
+def organ_of_latest_quarter(person: Person, year: int) -> Organ | None:
+    """The organ that assessed the person's latest quarter of the year, which decides their
+    year (§九(三)); None when no organ assessed them that year."""
+    latest = (Period.objects.filter(assessments__person=person, year=year)
+              .select_related("organ").order_by("-quarter", "-pk").first())
+    return latest.organ if latest else None
+
+
+def deciding_organ(person: Person, year: int) -> Organ:
+    """The organ whose overview holds the person's year: that of their latest assessed
+    quarter, or their own organ when they were not assessed that year (a recorded refusal to
+    take part is the own organ's)."""
+    return organ_of_latest_quarter(person, year) or person.organ
 
 
 def _attach_assessments(rows: list[Row], found: QuerySet[Assessment],

@@ -4,7 +4,7 @@ the rule when not allowed; the history of each decision is kept with the previou
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,8 +96,7 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
     view = selectors.overview(annual)
     row = next((r for r in view.rows if r.person_id == person.pk), None)
     if row is None:
-        raise Invalid(_("%(name)s本年度没有参加本机关的平时考核。") % {"name": person.name},
-                      rule=RULE)
+        _not_here(organ, year, person)
     if row.rec.pending:
         raise Refused(_("%(name)s还有 %(n)d 个季度未审定，不能确定年度等次。") % {
             "name": person.name, "n": row.rec.pending}, rule=RULE, code="unfinished")
@@ -126,6 +125,16 @@ def result_decide(*, organ: Organ, year: int, person: Person, grade: str, by: Us
                                 else "confirm", by=by, reason=result.reason,
                                 previous=previous, values=_snapshot(result))
     return result
+
+
+def _not_here(organ: Organ, year: int, person: Person) -> NoReturn:
+    """Refuse a decision on someone without a row in the organ's year: another organ decides
+    it, that of their latest quarter (§九(三)), or they were not assessed here at all."""
+    elsewhere = selectors.organ_of_latest_quarter(person, year)
+    if elsewhere is not None and elsewhere.pk != organ.pk:
+        raise Refused(_("%(name)s的年度考核由%(organ)s确定（本年度最后一个季度在该机关考核）。") % {
+            "name": person.name, "organ": elsewhere.name}, rule=RULE, code="decided_elsewhere")
+    raise Invalid(_("%(name)s本年度没有参加本机关的平时考核。") % {"name": person.name}, rule=RULE)
 
 
 @transaction.atomic
@@ -169,8 +178,8 @@ def refusal_record(*, organ: Organ, year: int, person: Person, refused: bool, no
     records it (or withdraws it) with what happened; a decided grade must be decided again."""
     office_only(organ, by)
     annual = open_year(organ, year)
-    if person.organ_id != organ.pk:
-        raise Invalid(_("只能登记本机关人员。"), rule="§十(一)")
+    if selectors.deciding_organ(person, year).pk != organ.pk:  # one year, one organ (§九(三))
+        raise Invalid(_("只能登记由本机关确定年度等次的人员。"), rule="§十(一)")
     note = required_reason(note, _("请写明不参加考核的情况。"), "§十(一)")
     result = _result(annual, person)
     previous = _snapshot(result)

@@ -35,8 +35,11 @@ def quarterly_form(actor: Actor, pk: int) -> OfficialForm:
 
 
 def annual_form(actor: Actor, personnel_no: str, year: int) -> OfficialForm:
+    """The person's year as the organ deciding it has it (that of their latest quarter,
+    §九(三)), with the quarters assessed elsewhere."""
     person = person_for_forms(actor, personnel_no)
-    view = annual_selectors.overview(annual_selectors.annual_year(person.organ, year),
+    organ = annual_selectors.deciding_organ(person, year)
+    view = annual_selectors.overview(annual_selectors.annual_year(organ, year),
                                      people=[person.pk], with_assessments=True)
     if not view.rows:
         raise Http404
@@ -94,7 +97,7 @@ def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document
     for leave in Leave.objects.filter(person_id__in=people):
         leaves.setdefault(leave.person_id, []).append(leave)
     attendance = {(r.person_id, r.period_id): r for r in QuarterAttendance.objects.filter(
-        person_id__in=people, period__in=view.periods.values())}
+        person_id__in=people, period__year=year)}  # with the quarters assessed elsewhere
     history: dict[int, list[Transition]] = {}
     for transition in Transition.objects.filter(assessment__in=assessments).order_by("at", "id"):
         history.setdefault(transition.assessment_id, []).append(transition)
