@@ -84,9 +84,9 @@ def test_two_approvers_racing_for_the_last_good_place_leave_exactly_one_winner(
 def test_a_leave_correction_racing_an_approval_never_leaves_a_grade_on_an_undetermined_quarter(
         world: World) -> None:
     """§十(三): the correction makes the leave over half the quarter. Whichever goes first, the
-    other sees it: either the grade is approved and the leave stays as it was (the correction
-    is refused), or the leave is corrected and the approval finds the grade undetermined (it
-    approves no grade). Never a grade on record with leave over half the quarter."""
+    other sees it: either the grade is approved and the correction then withdraws it in a
+    recorded step (decision 0003), or the leave is corrected and the approval finds the grade
+    undetermined (it approves no grade). Never a grade on record with leave over half."""
     staff, users = world.assessments["staff"], world.users
     owner = staff.person.user
     services.summary_save(assessment=staff, by=owner, text="本季度工作小结")
@@ -106,11 +106,9 @@ def test_a_leave_correction_racing_an_approval_never_leaves_a_grade_on_an_undete
     leave.refresh_from_db()
     assert not isinstance(approved, Exception), approved
     assert row.state == State.APPROVED
-    if isinstance(corrected, Refused):  # the approval went first
-        assert corrected.code == "grade_approved"
-        assert (row.grade, row.grade_determined) == (Grade.FAIRLY_GOOD, True)
-        assert leave.end == datetime.date(2025, 7, 31)
-    else:
-        assert not isinstance(corrected, Exception), corrected
-        assert (row.grade, row.grade_determined) == ("", False)
-        assert leave.end == datetime.date(2025, 8, 31)
+    assert not isinstance(corrected, Exception), corrected
+    assert (row.grade, row.grade_determined) == ("", False)
+    assert leave.end == datetime.date(2025, 8, 31)
+    regrade = row.transitions.filter(action="leave_regrade").first()
+    if regrade is not None:  # the approval went first: its 较好 withdrawn, with the reason
+        assert (regrade.previous["grade"], regrade.reason) == (Grade.FAIRLY_GOOD, "病假延长")
