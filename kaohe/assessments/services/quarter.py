@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,16 +66,13 @@ def _new_assessments(period: Period) -> list[tuple[int, int, int, str, bool]]:
     people = (Person.objects.filter(active=True, category__in=ASSESSED_CATEGORIES,
                                     pk__in=Assignment.objects.filter(during, organ=period.organ)
                                     .values("person_id"))
-              # One assessment a person a quarter, whichever organ opened it first.
-              .exclude(Exists(Assessment.objects.filter(
-                  person=OuterRef("pk"), period__year=period.year, period__quarter=period.quarter)))
-              .order_by())
+              .exclude(pk__in=period.assessments.values("person_id")).order_by())
     spans: dict[int, list[tuple[int, int | None, str, datetime.date, datetime.date | None]]] = {}
     for person_id, *span in (Assignment.objects.filter(during, person__in=people).order_by()
                              .values_list("person_id", "organ_id", "section_id", "kind", "start",
                                           "end")):
         spans.setdefault(person_id, []).append(tuple(span))  # type: ignore[arg-type]
-    created = []
+    created, movers = [], set()
     for pk, organ_id, own_section, category, frontline in people.values_list(
             "pk", "organ_id", "section_id", "category", "frontline"):
         mine = spans.get(pk, [])
@@ -91,7 +88,20 @@ def _new_assessments(period: Period) -> list[tuple[int, int, int, str, bool]]:
         section_id = section_during(organ_id, own_section, assignments, period)
         if section_id is not None:
             created.append((period.pk, pk, section_id, category, frontline))
-    return created
+            if assignments:
+                movers.add(pk)
+    return _not_assessed_elsewhere(period, created, movers)
+
+
+def _not_assessed_elsewhere(period: Period, created: list[tuple[int, int, int, str, bool]],
+                            movers: set[int]) -> list[tuple[int, int, int, str, bool]]:
+    """One assessment a person a quarter, whichever organ opened it first. Only someone who
+    moved, or belongs to another organ, can have one elsewhere: asked about them alone, so
+    that a province of offices opening in turn does not search each other's quarters."""
+    taken = set(Assessment.objects.filter(
+        period__year=period.year, period__quarter=period.quarter,
+        person_id__in=movers).values_list("person_id", flat=True))
+    return [row for row in created if row[1] not in taken]
 
 
 def section_during(home_organ_id: int, own_section_id: int | None,
