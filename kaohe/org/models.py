@@ -273,8 +273,9 @@ class OrganDuty(models.Model):
         return f"{self.get_duty_display()} {self.person}"
 
 
-# Arrangements that run beside a person's post and suspend it while they run: the receiving
-# unit of a secondment assesses, not the home post (§十(三)); training placed by the office too.
+# Arrangements that run beside a person's post and take precedence over it while they run:
+# a secondment's receiving unit assesses, not the home post (§十(三)), and so does the organ
+# the office placed someone in training with.
 ARRANGEMENTS = frozenset({AssignmentKind.SECONDMENT.value, AssignmentKind.TRAINING.value})
 
 

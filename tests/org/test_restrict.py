@@ -9,12 +9,21 @@ from collections.abc import Iterable, Mapping
 import pytest
 from django.db.models import Model
 from django.test import Client
+from django.utils import timezone
 
 from kaohe.accounts.models import User
 from kaohe.appeals.models import Appeal, Channel
 from kaohe.assessments.models import Assessment, LiaisonRequest
 from kaohe.org import access
-from kaohe.org.models import Duty, Organ, OrganDuty, Person, Section
+from kaohe.org.models import (
+    Assignment,
+    AssignmentKind,
+    Duty,
+    Organ,
+    OrganDuty,
+    Person,
+    Section,
+)
 from tests.personas import PERSONAS, World
 
 ANON = "anonymous"
@@ -179,3 +188,26 @@ def test_the_liaison_opens_the_page_of_an_assessment_asked_about(shared_world: W
     asked, not_asked = world.assessments["other_staff"].pk, world.assessments["staff"].pk
     assert client.get(f"/assessments/{asked}/").status_code == 200
     assert client.get(f"/assessments/{not_asked}/").status_code == 404
+
+
+THIS_YEAR = timezone.localdate().year  # as the scope reads it
+
+
+@pytest.mark.parametrize(("end", "seen_by"), [
+    (None, "principal office chief leader outsider"),  # running
+    (datetime.date(THIS_YEAR - 1, 6, 30), "principal office outsider"),  # ended last year
+    (datetime.date(THIS_YEAR - 2, 12, 31), "outsider"),  # ended before last year began
+])
+def test_a_placement_shows_the_person_to_the_organ_assessing_them(
+        world: World, end: datetime.date | None, seen_by: str) -> None:
+    """Someone seconded into section a (home: the other organ): its principal and office see
+    them while the placement runs and until the end of the following year (their quarters may
+    still be assessed, appealed or rolled into a year); the section's chief and leader in
+    charge while it runs (decision 0003)."""
+    outsider = world.people["outsider"]
+    Assignment.objects.create(person=outsider, organ=world.organ, section=world.section_a,
+                              kind=AssignmentKind.SECONDMENT,
+                              start=datetime.date(THIS_YEAR - 3, 3, 1), end=end)
+    seeing = {persona for persona in PERSONAS if Person.objects.restrict(
+        actor_of(world, persona)).filter(pk=outsider.pk).exists()}
+    assert seeing - {"sysadmin"} == set(seen_by.split())
