@@ -199,11 +199,12 @@ THIS_YEAR = timezone.localdate().year  # as the scope reads it
     (datetime.date(THIS_YEAR - 2, 12, 31), "outsider"),  # ended before last year began
 ])
 def test_a_placement_shows_the_person_to_the_organ_assessing_them(
-        world: World, end: datetime.date | None, seen_by: str) -> None:
+        shared_world: World, db: None, end: datetime.date | None, seen_by: str) -> None:
     """Someone seconded into section a (home: the other organ): its principal and office see
     them while the placement runs and until the end of the following year (their quarters may
     still be assessed, appealed or rolled into a year); the section's chief and leader in
     charge while it runs (decision 0003)."""
+    world = shared_world
     outsider = world.people["outsider"]
     Assignment.objects.create(person=outsider, organ=world.organ, section=world.section_a,
                               kind=AssignmentKind.SECONDMENT,
