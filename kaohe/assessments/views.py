@@ -364,10 +364,14 @@ def leave_record(request: ActorRequest) -> HttpResponse:
     data = form.cleaned_data
     period = _office_period(request, data["period"])
     person = _person_named(request, period, data["person"] or data["query"])
-    if person and attempt(request, services.leave_record, person=person, kind=data["kind"],
-                          start=data["start"], end=data["end"], reason=data["reason"]):
+    if person and attempt_on(form, request, services.leave_record, person=person,
+                             kind=data["kind"], start=data["start"], end=data["end"],
+                             reason=data["reason"]):
         messages.success(request, _("%(name)s：请假已登记。") % {"name": person.name})
-    return redirect("leave_page", period_id=period.pk)
+        return redirect("leave_page", period_id=period.pk)
+    # Refused or nobody found: the page again, with what the office typed.
+    return render(request, "assessments/leave.html",
+                  pages.leave_context(request.actor, period, form))
 
 
 def _leave_back(period_id: str) -> HttpResponseRedirect:

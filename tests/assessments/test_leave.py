@@ -301,3 +301,17 @@ def test_a_good_withdrawn_by_leave_corrects_the_published_list(world: World) -> 
     assert (correction.previous_grade, correction.new_grade) == ("好", "")
     assert [entry["person"] for entry in correction.removed] == ["Staff"]
     assert (correction.by, correction.reason) == (world.users["office"], "补交住院证明")
+
+
+def test_a_refused_leave_keeps_what_the_office_typed(client_for: Sign, world: World) -> None:
+    _approved_staff(world)
+    client = client_for("office")
+
+    refused = _post_leave(client, world, person="P-staff", end="2025-08-29")
+    kept_nothing = not Leave.objects.exists()
+    recorded = _post_leave(client, world, person="P-staff", end="2025-08-29",
+                           reason="补交病假证明")
+
+    assert "须写明理由" in refused and 'value="2025-08-29"' in refused and kept_nothing
+    assert "Staff：请假已登记。" in recorded
+    assert fresh(world.assessments["staff"]).grade_determined is False
