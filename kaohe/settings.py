@@ -309,9 +309,13 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "frame-ancestors": ["'none'"],
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Counters that must hold across the server's worker processes (the sign-in throttle, the API
+# rate limits) live in the cache: files under VAR_DIR, which every worker of one host shares.
+# Several hosts share Redis instead (docs/deployment.md).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": VAR_DIR / "cache"}}
 # Requests per client to the API ("count/period", period s, m, h or d): signed-in tokens per
-# user, and per address for requests without a valid token. Counted in the default cache:
-# per process unless CACHES points at a shared cache.
+# user, and per address for requests without a valid token.
 API_RATE_USER = env_str("API_RATE_USER", "600/m")
 API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "30/m")
 # The address of a request is REMOTE_ADDR, unless that many trusted proxies (nginx: 1) put the

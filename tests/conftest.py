@@ -31,6 +31,9 @@ def _test_settings() -> Iterator[None]:
         SECURE_HSTS_SECONDS=0,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        # Each test empties the cache; in memory it is cheap to empty, and no test process
+        # shares another's counters.
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         # Static files come from the source folders; the hashed manifest needs collectstatic.
         STORAGES={
             **settings.STORAGES,
