@@ -8,10 +8,11 @@ from bench.cases import (  # noqa: F401
     imports,
     opening,
     pages,
+    serving,
     start,
 )
 from bench.core import CASES
 
 ORDER = ["open_quarter", "open_province", "export", "imports", "approvals", "http", "statistics",
-         "annual", "pages", "start"]
+         "annual", "pages", "start", "serving"]
 CASES.sort(key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER))

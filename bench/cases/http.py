@@ -120,8 +120,8 @@ def check(base: str, path: str, header: str) -> None:
 
 def wrk(base: str, path: str, header: str, seconds: int, clients: int) -> dict[str, float]:
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
-         "-H", header, base + path],
+        ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", str(LUA), "-H", header, base + path],
         capture_output=True, text=True, check=True, timeout=seconds + 60)
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRK_JSON "))
     return json.loads(line.removeprefix("WRK_JSON "))

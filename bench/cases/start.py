@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.cases.http import wait_until_ready
@@ -26,22 +28,32 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(folder: Path) -> float:
-    """Seconds from the command until /login/ answers; the server is stopped after."""
+@contextmanager
+def local_server(folder: Path, *command: str) -> Iterator[str]:
+    """`kaohe COMMAND… PORT` on the embedded default in `folder`, as a newcomer runs it (none of
+    the benchmark's settings), until its /login/ answers; stopped on leaving."""
     env = {key: value for key, value in os.environ.items()
            if key not in {"DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "KAOHE_HTTPS"}}
-    env.update(KAOHE_VAR_DIR=str(folder), DATABASE_URL=f"sqlite:///{folder / 'kaohe.sqlite3'}")
+    env.update(KAOHE_VAR_DIR=str(folder), DATABASE_URL=f"sqlite:///{folder / 'kaohe.sqlite3'}",
+               KAOHE_HTTPS="false")
     port = free_port()
-    started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "kaohe", "run", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "kaohe", *command, str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(server, f"http://127.0.0.1:{port}/login/", seconds=300, attempt=2)
-        return time.perf_counter() - started
+        wait_until_ready(server, f"{base}/login/", seconds=300, attempt=2)
+        yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def start(folder: Path) -> float:
+    """Seconds from the command until /login/ answers; the server is stopped after."""
+    started = time.perf_counter()
+    with local_server(folder, "run", "--port"):
+        return time.perf_counter() - started
 
 
 @case("start")
