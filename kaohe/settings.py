@@ -165,10 +165,15 @@ AUTHENTICATION_BACKENDS = [
     "kaohe.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# 国密 (docs/decisions/0025): SM3 for the audit chain, the archive's checksums and the stored
+# passwords. On unless switched off; what was written before keeps verifying.
+KAOHE_GUOMI = env_bool("KAOHE_GUOMI", True)
 # The first stores new passwords; the others only verify older hashes, each re-hashed with the
 # first at its next sign-in (docs/decisions/0021-password-hashing-and-sign-in-cost.md).
+_SM3_HASHER, _ARGON2ID_HASHER = ("kaohe.accounts.hashers.PBKDF2SM3Hasher",
+                                 "kaohe.accounts.hashers.Argon2idHasher")
 PASSWORD_HASHERS = [
-    "kaohe.accounts.hashers.Argon2idHasher",
+    *((_SM3_HASHER, _ARGON2ID_HASHER) if KAOHE_GUOMI else (_ARGON2ID_HASHER, _SM3_HASHER)),
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]

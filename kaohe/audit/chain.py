@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from kaohe.audit.context import acting_user, client_ip, current_request
 from kaohe.audit.models import AuditEvent, ChainHead
+from kaohe.lib import digests
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "at", "user_id", "username", "ip", "action", "object_type",
@@ -41,12 +41,12 @@ def record(action: str, *, obj: models.Model | None = None, object_type: str = "
             username=getattr(user, "username", "") or "", ip=client_ip(request), action=action,
             object_type=object_type, object_id=object_id, object_repr=object_repr,
             old=jsonable(old or {}), new=jsonable(new or {}), reason=reason,
-            prev_hash=head.last_hash or GENESIS)
+            prev_hash=head.last_hash or GENESIS, algorithm=digests.preferred())
         event.hash = digest(event)
         event.save(force_insert=True)
-        head.last_seq, head.last_hash = event.seq, event.hash
+        head.last_seq, head.last_hash, head.algorithm = event.seq, event.hash, event.algorithm
         head.mac = head_mac(head)
-        head.save(update_fields=["last_seq", "last_hash", "mac"])
+        head.save(update_fields=["last_seq", "last_hash", "algorithm", "mac"])
     return event
 
 
@@ -64,26 +64,28 @@ def _restart() -> None:
     saying when, so that the log keeps being written and `verify` reports the deletion."""
     newest = AuditEvent.objects.order_by("-seq").first()
     head = ChainHead(pk=1, last_seq=newest.seq if newest else 0,
-                     last_hash=newest.hash if newest else "", restarted_at=timezone.now())
+                     last_hash=newest.hash if newest else "", restarted_at=timezone.now(),
+                     algorithm=digests.preferred())
     head.mac = head_mac(head)
     ChainHead.objects.bulk_create([head], ignore_conflicts=True)  # a racing writer may win
 
 
 def install(head_model: type[ChainHead] = ChainHead) -> None:
     """The head of a new database's chain, keyed (the migration runs this; an existing head is
-    keyed as it stands)."""
+    keyed as it stands). With HMAC-SHA256: the head's algorithm field, added later with that
+    default, does not exist yet; the first event keys it with the preferred one."""
     head, _created = head_model.objects.get_or_create(pk=1)
-    head.mac = head_mac(head)
+    head.mac = head_mac(head, digests.SHA256)
     head.save(update_fields=["mac"])
 
 
-def head_mac(head: ChainHead) -> str:
+def head_mac(head: ChainHead, algorithm: str = "") -> str:
     anchor_at = head.anchor_at.astimezone(datetime.UTC).isoformat() if head.anchor_at else ""
     restarted = (head.restarted_at.astimezone(datetime.UTC).isoformat()
                  if head.restarted_at else "")
     text = "|".join(["head", str(head.last_seq), head.last_hash, str(head.anchor_seq),
                      head.anchor_hash, anchor_at, restarted])
-    return hmac.new(_key(), text.encode(), hashlib.sha256).hexdigest()
+    return digests.keyed(algorithm or head.algorithm, _key(), text.encode())
 
 
 def jsonable(values: dict[str, Any]) -> Any:
@@ -95,7 +97,7 @@ def digest(event: AuditEvent) -> str:
     fields = {name: getattr(event, name) for name in HASHED_FIELDS}
     fields["at"] = event.at.astimezone(datetime.UTC).isoformat()
     text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(_key(), text.encode(), hashlib.sha256).hexdigest()
+    return digests.keyed(event.algorithm, _key(), text.encode())
 
 
 def _key() -> bytes:

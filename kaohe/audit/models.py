@@ -3,7 +3,8 @@
 Each event stores the hash of the one before it, and its own hash covers every field, so
 that changing or deleting a row directly in the database breaks the chain where it happened
 (`kaohe audit verify`). The chain's end is kept in `ChainHead`, so that deleting the newest
-events is noticed too.
+events is noticed too. Each row names the keyed hash it was written with (HMAC-SM3 with 国密
+on, HMAC-SHA256 before), so that a chain that spans the switch verifies whole.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    algorithm = models.CharField(_("哈希算法"), max_length=8, default="sha256")
 
     class Meta:
         verbose_name = _("审计事件")
@@ -59,6 +61,7 @@ class ChainHead(models.Model):
     anchor_at = models.DateTimeField(null=True, blank=True)
     restarted_at = models.DateTimeField(null=True, blank=True)
     mac = models.CharField(max_length=64, default="")
+    algorithm = models.CharField(max_length=8, default="sha256")
 
     class Meta:
         verbose_name = _("审计链头")

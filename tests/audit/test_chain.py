@@ -173,3 +173,27 @@ def test_pruning_inside_the_retention_period_is_noticed(db: None, settings: Any)
     assert chain.prune() == 2
     settings.KAOHE_AUDIT_RETENTION_DAYS = 180
     assert chain.verify() == chain.Break(5, "events within the retention period deleted")
+
+
+def test_a_chain_across_the_switch_to_sm3_verifies_and_an_sm3_row_altered_is_named(
+        db: None, settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """Events written with HMAC-SHA256 before 国密 was switched on keep verifying; events after
+    it are HMAC-SM3, and the head follows the newest."""
+    settings.KAOHE_GUOMI = False
+    write(2)
+    settings.KAOHE_GUOMI = True
+    write(2)
+    assert list(AuditEvent.objects.order_by("seq").values_list("algorithm", flat=True)) == [
+        "sha256", "sha256", "sm3", "sm3"]
+    assert ChainHead.objects.get().algorithm == "sm3"
+    assert chain.verify() is None
+    call_command("guomi", "status")
+    assert "HMAC-SHA256 2, HMAC-SM3 2" in capsys.readouterr().out
+    sql(f"UPDATE {TABLE} SET reason = %s WHERE seq = 4", "改过")  # noqa: S608
+    assert chain.verify() == chain.Break(4, "altered")
+
+
+def test_an_event_claiming_the_other_algorithm_is_named(db: None) -> None:
+    write(3)
+    sql(f"UPDATE {TABLE} SET algorithm = %s WHERE seq = 2", "sha256")  # noqa: S608
+    assert chain.verify() == chain.Break(2, "altered")
