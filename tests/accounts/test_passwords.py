@@ -104,23 +104,26 @@ def test_a_hasher_upgrade_is_not_a_new_password(world: World, settings: object) 
     assert user.password_changed_at == dated  # ... but not re-dated
 
 
-def test_passwords_are_stored_with_argon2id_and_older_hashes_upgraded_at_sign_in(
-        client: Client, world: World, settings: object) -> None:
+@pytest.mark.parametrize("older", ["argon2", "pbkdf2_sha256"])
+def test_passwords_are_stored_with_pbkdf2_sm3_and_older_hashes_upgraded_at_sign_in(
+        client: Client, world: World, settings: object, older: str) -> None:
     """The installation's hashers (the tests otherwise use a fast one): a new password is
-    stored with Argon2id at the documented parameters (decision 0021); an account still
-    holding a PBKDF2 hash signs in with it and leaves with an Argon2id hash."""
+    stored with PBKDF2-SM3 at the documented work factor (国密 on, decision 0025); an account
+    still holding an Argon2id (decision 0021) or a PBKDF2-SHA256 hash signs in with it and
+    leaves with a PBKDF2-SM3 hash."""
     from django.contrib.auth.hashers import make_password
 
     import kaohe.settings
 
     settings.PASSWORD_HASHERS = kaohe.settings.PASSWORD_HASHERS  # type: ignore[attr-defined]
-    assert make_password(PASSWORD).startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert make_password(PASSWORD).startswith("pbkdf2_sm3$100000$")
+    assert make_password(PASSWORD, hasher="argon2").startswith(
+        "argon2$argon2id$v=19$m=19456,t=2,p=1$")  # with 国密 off (tests/security/test_guomi.py)
     user = world.users["staff"]
-    User.objects.filter(pk=user.pk).update(
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher=older))
     assert sign_in(client, user.username).status_code == 302
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$")
+    assert user.password.startswith("pbkdf2_sm3$100000$")
 
 
 def test_the_security_administrator_forces_a_change(client_for, world: World) -> None:
