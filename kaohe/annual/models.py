@@ -174,14 +174,17 @@ class QuarterAttendance(models.Model):
 
 
 class ArchivedFile(models.Model):
-    """A concluding material of a closed year, frozen with its SHA-256, for the personnel
-    file (干部人事档案). Never changed in place: a correction adds a new version."""
+    """A concluding material of a closed year, frozen with its SM3 and SHA-256 checksums, for
+    the personnel file (干部人事档案). Never changed in place: a correction adds a new version.
+    Files archived before the SM3 checksum existed get it from `kaohe guomi migrate`, which
+    first checks their SHA-256."""
 
     annual = models.ForeignKey(AnnualYear, on_delete=models.PROTECT, related_name="archive")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("文件名"), max_length=200)
     content = models.BinaryField(_("内容"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sm3 = models.CharField(_("SM3"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("大小（字节）"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)

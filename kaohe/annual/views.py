@@ -166,7 +166,7 @@ def archive_list(request: ActorRequest, organ: str, year: int) -> HttpResponse:
 def archive_download(request: ActorRequest, pk: int) -> HttpResponse:
     found = selectors.archived_file(request.actor, pk)
     audit.record("download", obj=found, new={"name": found.name, "version": found.version,
-                                             "sha256": found.sha256})
+                                             "sha256": found.sha256, "sm3": found.sm3})
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
     response["Digest"] = f"sha-256={found.sha256}"

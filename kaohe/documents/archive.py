@@ -1,10 +1,10 @@
-"""Closing a year: each person's concluding materials are frozen as files with a SHA-256 and
-listed for transfer to the personnel file (干部人事档案, §九(四)). Nothing changes afterwards
-except by a recorded correction, which adds a new version and keeps the old one."""
+"""Closing a year: each person's concluding materials are frozen as files with their SM3 and
+SHA-256 checksums and listed for transfer to the personnel file (干部人事档案, §九(四)). Nothing
+changes afterwards except by a recorded correction, which adds a new version and keeps the old
+one."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -22,6 +22,7 @@ from kaohe.assessments.models import Transition
 from kaohe.documents import docx
 from kaohe.documents import selectors as documents
 from kaohe.errors import Invalid, Refused
+from kaohe.lib import digests
 from kaohe.org.models import Organ, Person
 from kaohe.plans.models import PeriodState
 
@@ -61,8 +62,28 @@ def decisions_of(person: Person, annual: AnnualYear) -> list[dict[str, Any]]:
 
 def _file(annual: AnnualYear, person: Person, name: str, content: bytes,
           **extra: Any) -> ArchivedFile:
+    # SM3 for the commercial-cryptography assessment (GB/T 39786), SHA-256 for the HTTP Digest
+    # header and for checking a file with the tools at hand elsewhere.
     return ArchivedFile(annual=annual, person=person, name=name, content=content,
-                        sha256=hashlib.sha256(content).hexdigest(), size=len(content), **extra)
+                        sha256=digests.digest(digests.SHA256, content),
+                        sm3=digests.digest(digests.SM3, content), size=len(content), **extra)
+
+
+def add_sm3_checksums() -> tuple[int, list[ArchivedFile]]:
+    """Give each file archived before SM3 its SM3 checksum, once its SHA-256 shows the content
+    unchanged: (how many were given one, the files whose content no longer matches, which keep
+    none — a checksum of altered content would vouch for it)."""
+    given, altered = 0, []
+    for found in ArchivedFile.objects.filter(sm3="").order_by("pk").iterator(chunk_size=100):
+        content = bytes(found.content)
+        if digests.digest(digests.SHA256, content) != found.sha256:
+            altered.append(found)
+            continue
+        # An update, not save(): the file itself is never changed in place.
+        ArchivedFile.objects.filter(pk=found.pk, sm3="").update(
+            sm3=digests.digest(digests.SM3, content))
+        given += 1
+    return given, altered
 
 
 def _problems(annual: AnnualYear, view: selectors.Overview) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from docx import Document
 
@@ -20,6 +21,7 @@ from kaohe.assessments.models import Transition
 from kaohe.audit.models import AuditEvent
 from kaohe.documents import archive
 from kaohe.errors import Invalid, NotAllowed, Refused
+from kaohe.lib import digests
 from kaohe.plans.models import Period, PeriodState
 from tests.annual.factories import ASSESSED, YEAR, run_year
 from tests.documents.reading import read_docx
@@ -88,6 +90,7 @@ def test_close_freezes_each_persons_materials_with_checksums(world: World) -> No
     assert len(names) == 7  # annual, four quarters, record book, decisions
     for f in files:
         assert f.sha256 == hashlib.sha256(bytes(f.content)).hexdigest() and f.size > 0
+        assert f.sm3 == digests.digest(digests.SM3, bytes(f.content))
     annual = files.get(name__startswith="年度考核登记表")
     assert read_docx(bytes(annual.content)).cells["机关负责人或考核委员会意见"] == "考核等次：称职"
     decisions = json.loads(bytes(files.get(name__startswith="考核决定记录").content))
@@ -126,7 +129,7 @@ def test_archive_pages(world: World, client_for: Callable[[str | None], Client])
     assert response["Location"] == f"/annual/organ/{YEAR}/archive/"
     page = client.get(f"/annual/organ/{YEAR}/archive/").content.decode()
     first = ArchivedFile.objects.order_by("pk").first()
-    assert first is not None and first.sha256 in page
+    assert first is not None and f"SM3 {first.sm3}" in page and f"SHA-256 {first.sha256}" in page
     download = client.get(f"/annual/archive/{first.pk}/")
     assert download.content == bytes(first.content)
     assert download["Digest"] == f"sha-256={first.sha256}"
@@ -219,3 +222,25 @@ def test_the_decisions_record_includes_appeals_and_their_outcome(world: World) -
         "kind": "appeal", "quarter": assessment.period.quarter, "filed_on": "2025-10-10",
         "text": "等次偏低", "outcome": "changed", "previous": "一般", "grade": "较好",
         "reason": "复核后事实不符", "by_committee": False, "decided_on": "2025-10-20"}]
+
+
+def test_files_archived_before_sm3_get_it_once_their_sha256_shows_them_unchanged(
+        world: World) -> None:
+    """`kaohe guomi migrate` gives older files their SM3 checksum; a file whose content no
+    longer matches its SHA-256 gets none and is named."""
+    run_year(world, {})
+    decide_all(world)
+    close(world)
+    files = ArchivedFile.objects.filter(person=world.people["staff"]).order_by("pk")
+    files.update(sm3="")  # as archived before the SM3 checksum existed
+    tampered = files.first()
+    assert tampered is not None
+    ArchivedFile.objects.filter(pk=tampered.pk).update(content=b"changed in the database")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=f"#{tampered.pk}"):
+        call_command("guomi", "migrate", stdout=out)
+    assert f"given an SM3 checksum: {files.count() - 1}." in out.getvalue()
+    for f in files.exclude(pk=tampered.pk):
+        assert f.sm3 == digests.digest(digests.SM3, bytes(f.content))
+    tampered.refresh_from_db()
+    assert tampered.sm3 == ""
