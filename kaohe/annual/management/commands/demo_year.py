@@ -32,8 +32,11 @@ class Command(BaseCommand):
         if Period.objects.filter(organ=organ, year=year).exists():
             raise CommandError(f"{organ.name} already has quarters in {year}: "
                                "use another --year or a fresh database")
+        # The folder first: the year run below cannot be run again into the same database.
+        folder = Path(options["out"])
+        folder.mkdir(parents=True, exist_ok=True)
         result = run_demo_year(organ, year)
-        target = Path(options["out"]) / f"{organ.code}-{year}.zip"
+        target = folder / f"{organ.code}-{year}.zip"
         count = write_bundle(organ, year, target)
         self.stdout.write(f"{organ.name} {year}: {result.people} people, 4 quarters, "
                           f"{count} files in {target} ({time.monotonic() - started:.1f} s)")
