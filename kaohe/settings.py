@@ -8,6 +8,7 @@ SECRET_KEY_FILE), ALLOWED_HOSTS and leaves KAOHE_HTTPS on; see docs/deployment.m
 import datetime
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -49,18 +50,21 @@ def secret_from_env(name: str) -> str | None:
     return Path(path).read_text().strip() if path else None
 
 
-def local_secret_key() -> str:
-    """Generated once and kept in the var folder, so that sessions survive restarts."""
-    key_file = VAR_DIR / "secret_key"
+def generated_once(name: str, make: Callable[[], str]) -> str:
+    """A secret of this machine, generated once into the var folder (mode 600) and read from
+    there afterwards."""
+    key_file = VAR_DIR / name
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = secret_from_env("SECRET_KEY") or local_secret_key()
+# Kept, so that sessions survive restarts.
+SECRET_KEY = secret_from_env("SECRET_KEY") or generated_once(
+    "secret_key", lambda: secrets.token_urlsafe(50))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -168,6 +172,16 @@ AUTHENTICATION_BACKENDS = [
 # 国密 (docs/decisions/0025): SM3 for the audit chain, the archive's checksums and the stored
 # passwords. On unless switched off; what was written before keeps verifying.
 KAOHE_GUOMI = env_bool("KAOHE_GUOMI", True)
+# The SM4 key (32 hexadecimal digits) of the encrypted fields (decision 0026): from the
+# environment in production, the same on every application host; and the keys it replaced,
+# still read until `kaohe guomi migrate` has re-encrypted under the current one.
+_FIELD_KEY = secret_from_env("KAOHE_FIELD_KEY")
+# Generated beside the database when not given: it must be backed up with it, or the
+# encrypted texts cannot be read.
+KAOHE_FIELD_KEY = _FIELD_KEY or generated_once("field_key", lambda: secrets.token_hex(16))
+KAOHE_FIELD_KEY_GENERATED = _FIELD_KEY is None  # on this machine, into KAOHE_VAR_DIR
+KAOHE_FIELD_OLD_KEYS = [key.strip() for key in (secret_from_env("KAOHE_FIELD_OLD_KEYS") or "")
+                        .split(",") if key.strip()]
 # The first stores new passwords; the others only verify older hashes, each re-hashed with the
 # first at its next sign-in (docs/decisions/0021-password-hashing-and-sign-in-cost.md).
 _SM3_HASHER, _ARGON2ID_HASHER = ("kaohe.accounts.hashers.PBKDF2SM3Hasher",

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.encryption import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
 from kaohe.org.models import Organ, Person
 from kaohe.plans.models import Period, Rounding
 
@@ -102,13 +103,13 @@ class AnnualResult(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     broken_rules = models.JSONField(_("不符合的规则"), default=list, blank=True)
     # The parts of the 公务员年度考核登记表 written by people (empty: drafted from the quarters).
-    summary = models.TextField(_("个人总结"), blank=True)
-    training = models.TextField(_("参加培训情况"), blank=True)
-    leader_comment = models.TextField(_("主管领导评语"), blank=True)
-    committee_opinion = models.TextField(_("机关负责人或考核委员会意见"), blank=True)
-    own_opinion = models.TextField(_("本人意见"), blank=True)
+    summary = EncryptedTextField(_("个人总结"), blank=True)
+    training = EncryptedTextField(_("参加培训情况"), blank=True)
+    leader_comment = EncryptedTextField(_("主管领导评语"), blank=True)
+    committee_opinion = EncryptedTextField(_("机关负责人或考核委员会意见"), blank=True)
+    own_opinion = EncryptedTextField(_("本人意见"), blank=True)
     refused_to_take_part = models.BooleanField(_("无正当理由不参加考核"), default=False)
-    refusal_note = models.TextField(_("不参加考核的情况"), blank=True)
+    refusal_note = EncryptedTextField(_("不参加考核的情况"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
@@ -141,8 +142,8 @@ class AnnualChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
-    previous = models.JSONField(_("原值"), default=dict, blank=True)
-    values = models.JSONField(_("新值"), default=dict, blank=True)
+    previous = EncryptedJSONField(_("原值"), default=dict, blank=True)
+    values = EncryptedJSONField(_("新值"), default=dict, blank=True)
 
     class Meta:
         ordering = ["result", "at", "id"]
@@ -159,8 +160,8 @@ class QuarterAttendance(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     absent_days = models.PositiveSmallIntegerField(_("旷工天数"), default=0)
     late_times = models.PositiveSmallIntegerField(_("迟到早退次数"), default=0)
-    rewards = models.TextField(_("奖励情况"), blank=True)
-    discipline = models.TextField(_("惩戒情况"), blank=True)
+    rewards = EncryptedTextField(_("奖励情况"), blank=True)
+    discipline = EncryptedTextField(_("惩戒情况"), blank=True)
 
     class Meta:
         verbose_name = _("考勤及奖惩")
@@ -182,7 +183,7 @@ class ArchivedFile(models.Model):
     annual = models.ForeignKey(AnnualYear, on_delete=models.PROTECT, related_name="archive")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("文件名"), max_length=200)
-    content = models.BinaryField(_("内容"))
+    content = EncryptedBinaryField(_("内容"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     sm3 = models.CharField(_("SM3"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("大小（字节）"))

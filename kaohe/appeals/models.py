@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessments.models import Assessment
+from kaohe.lib.encryption import EncryptedTextField
 from kaohe.org import scopes
 from kaohe.org.querysets import RestrictedQuerySet, Scope
 from kaohe.plans.models import Grade
@@ -46,7 +47,7 @@ class Appeal(models.Model):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT,
                                       related_name="appeal", verbose_name=_("平时考核"))
     channel = models.CharField(_("提出方式"), max_length=8, choices=Channel.choices)
-    text = models.TextField(_("申诉理由"))
+    text = EncryptedTextField(_("申诉理由"))
     filed_on = models.DateField(_("提出日期"))
     deadline = models.DateField(_("申诉期限"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -89,7 +90,7 @@ class Opinion(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="opinions")
     given_by = models.CharField(_("提出意见的人或组织"), max_length=100)
-    text = models.TextField(_("意见"))
+    text = EncryptedTextField(_("意见"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("登记人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.encryption import EncryptedJSONField, EncryptedTextField
 from kaohe.org import scopes
 from kaohe.org.models import Category, Person, Section
 from kaohe.org.querysets import RestrictedQuerySet, Scope
@@ -74,7 +75,7 @@ class Assessment(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=State.choices,
                              default=State.DRAFT)
 
-    summary = models.TextField(_("个人小结"), blank=True)
+    summary = EncryptedTextField(_("个人小结"), blank=True)
 
     scores = models.JSONField(_("指标得分"), default=dict, blank=True)
     composite_score = models.DecimalField(_("综合得分"), max_digits=5, decimal_places=2,
@@ -83,25 +84,25 @@ class Assessment(models.Model):
                                        blank=True)
     proposed_grade = models.CharField(_("拟定等次"), max_length=4, choices=Grade.choices,
                                       blank=True)
-    proposal_comment = models.TextField(_("评鉴意见"), blank=True)
+    proposal_comment = EncryptedTextField(_("评鉴意见"), blank=True)
     proposal_reason = models.TextField(_("与建议等次不同的理由"), blank=True)
-    colleagues_opinion = models.TextField(_("群众评价"), blank=True)
-    recipients_opinion = models.TextField(_("服务对象意见"), blank=True)
-    performance_results = models.TextField(_("工作实绩"), blank=True)
+    colleagues_opinion = EncryptedTextField(_("群众评价"), blank=True)
+    recipients_opinion = EncryptedTextField(_("服务对象意见"), blank=True)
+    performance_results = EncryptedTextField(_("工作实绩"), blank=True)
     direct = models.BooleanField(_("直接确定等次"), default=False)
     direct_reason = models.TextField(_("直接确定的理由"), blank=True)
     direct_reward = models.CharField(_("奖励"), max_length=200, blank=True)
 
     grade = models.CharField(_("等次"), max_length=4, choices=Grade.choices, blank=True)
     grade_determined = models.BooleanField(_("确定等次"), default=True)
-    approval_comment = models.TextField(_("审定意见"), blank=True)
+    approval_comment = EncryptedTextField(_("审定意见"), blank=True)
     approval_reason = models.TextField(_("改变等次的理由"), blank=True)
     team_decision = models.CharField(_("领导班子集体研究决定"), max_length=200, blank=True)
 
     feedback_method = models.CharField(_("反馈方式"), max_length=16, blank=True)
     feedback_given_on = models.DateField(_("反馈日期"), null=True, blank=True)
-    feedback_text = models.TextField(_("反馈内容"), blank=True)
-    person_opinion = models.TextField(_("本人意见"), blank=True)
+    feedback_text = EncryptedTextField(_("反馈内容"), blank=True)
+    person_opinion = EncryptedTextField(_("本人意见"), blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -141,8 +142,8 @@ class Transition(models.Model):
                            verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
-    previous = models.JSONField(_("原值"), default=dict, blank=True)
-    values = models.JSONField(_("新值"), default=dict, blank=True)
+    previous = EncryptedJSONField(_("原值"), default=dict, blank=True)
+    values = EncryptedJSONField(_("新值"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("流转记录")
@@ -162,8 +163,8 @@ class LiaisonRequest(models.Model):
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
-    question = models.TextField(_("征求意见事项"), blank=True)
-    answer = models.TextField(_("纪检联络员意见"), blank=True)
+    question = EncryptedTextField(_("征求意见事项"), blank=True)
+    answer = EncryptedTextField(_("纪检联络员意见"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.encryption import EncryptedJSONField
+
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("序号"), primary_key=True)
@@ -23,8 +25,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    old = models.JSONField(_("原值"), default=dict, blank=True)
-    new = models.JSONField(_("新值"), default=dict, blank=True)
+    old = EncryptedJSONField(_("原值"), default=dict, blank=True)
+    new = EncryptedJSONField(_("新值"), default=dict, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

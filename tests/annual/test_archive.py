@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from docx import Document
 
@@ -132,6 +133,10 @@ def test_archive_pages(world: World, client_for: Callable[[str | None], Client])
     assert first is not None and f"SM3 {first.sm3}" in page and f"SHA-256 {first.sha256}" in page
     download = client.get(f"/annual/archive/{first.pk}/")
     assert download.content == bytes(first.content)
+    assert download.content.startswith(b"PK")  # the Word document itself ...
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM annual_archivedfile WHERE id = %s", [first.pk])
+        assert bytes(cursor.fetchone()[0]).startswith(b"sm4gcm$")  # ... encrypted at rest
     assert download["Digest"] == f"sha-256={first.sha256}"
     client.post(f"/annual/archive/{first.pk}/correct/",
                 {"file": SimpleUploadedFile("a.docx", corrected(first, "新")),
