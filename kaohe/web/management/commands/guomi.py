@@ -15,11 +15,13 @@ from kaohe.annual.models import ArchivedFile
 from kaohe.audit import chain
 from kaohe.audit.models import AuditEvent
 from kaohe.documents.archive import add_sm3_checksums
+from kaohe.lib import encryption
 
 
 class Command(BaseCommand):
-    help = ("Show which records use the 国密 algorithms (SM3), or migrate: verify the audit "
-            "chain, and give archived files their SM3 checksum after checking their SHA-256.")
+    help = ("Show which records use the 国密 algorithms (SM3, SM4), or migrate: verify the "
+            "audit chain, give archived files their SM3 checksum after checking their SHA-256, "
+            "and encrypt the sensitive fields under the current key.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["status", "migrate"])
@@ -39,6 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"Audit chain broken at event {broken}: nothing migrated.")
         given, altered = add_sm3_checksums()
         self.stdout.write(f"Archived files given an SM3 checksum: {given}.")
+        rewritten = sum(encryption.reencrypt().values())
+        self.stdout.write(f"Values encrypted under the current key "
+                          f"({encryption.current_key_name()}): {rewritten}.")
         if altered:
             names = ", ".join(f"{found.name} v{found.version} (#{found.pk})" for found in altered)
             raise CommandError(f"Archived files whose content no longer matches their SHA-256, "
@@ -56,3 +61,6 @@ class Command(BaseCommand):
         older = User.objects.exclude(**stored).exclude(**unusable).count()
         self.stdout.write(f"Passwords not yet stored with PBKDF2-SM3: {older} "
                           "(each is re-hashed at its next sign-in).")
+        stale = {where: n for where, n in encryption.stale_counts().items() if n}
+        self.stdout.write("Values not yet encrypted under the current key: " + (", ".join(
+            f"{where} {n}" for where, n in sorted(stale.items())) or "none") + ".")
