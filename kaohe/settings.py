@@ -52,12 +52,20 @@ def secret_from_env(name: str) -> str | None:
 
 def generated_once(name: str, make: Callable[[], str]) -> str:
     """A secret of this machine, generated once into the var folder (mode 600) and read from
-    there afterwards."""
+    there afterwards. Written aside and linked into place: of processes starting together, one
+    puts its secret there whole, and all read that one."""
     key_file = VAR_DIR / name
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(make())
-        key_file.chmod(0o600)
+        aside = VAR_DIR / f".{name}.{os.getpid()}"
+        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(make())
+        try:
+            os.link(aside, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
     return key_file.read_text().strip()
 
 

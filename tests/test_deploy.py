@@ -58,3 +58,17 @@ def test_a_shared_database_needs_the_field_key_from_the_environment(tmp_path: Pa
 def test_a_malformed_field_key_stops_the_start(tmp_path: Path) -> None:
     wrong = check_deploy(tmp_path, DATABASE_URL="", KAOHE_FIELD_KEY="not-a-key")
     assert wrong.returncode != 0 and "kaohe.E001" in wrong.stderr
+
+
+def test_processes_starting_together_generate_one_field_key(tmp_path: Path) -> None:
+    """The workers of `kaohe run` read the settings together on a first start: one key, or
+    each would encrypt with its own."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kaohe.settings",
+           "KAOHE_VAR_DIR": str(tmp_path / "var")}
+    env.pop("KAOHE_FIELD_KEY", None)
+    code = "from kaohe import settings; print(settings.KAOHE_FIELD_KEY)"
+    starting = [subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
+                                 stdout=subprocess.PIPE) for _ in range(4)]
+    keys = {process.communicate(timeout=60)[0].strip() for process in starting}
+    assert len(keys) == 1 and len(keys.pop()) == 32
+    assert (tmp_path / "var" / "field_key").stat().st_mode & 0o777 == 0o600
