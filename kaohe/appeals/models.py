@@ -101,4 +101,6 @@ class Opinion(models.Model):
         ordering = ["appeal", "recorded_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.given_by}: {self.text[:30]}"
+        # Not the text: the name of a row is written to the audit log as it is, and the text
+        # is encrypted at rest (decision 0026).
+        return f"{self.given_by}: {self.appeal_id}"

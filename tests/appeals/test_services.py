@@ -23,6 +23,7 @@ from kaohe.assessments.models import (
     State,
     Transition,
 )
+from kaohe.audit.models import AuditEvent
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.plans.models import Grade, Period
 from kaohe.workdays.models import CalendarDay
@@ -213,6 +214,8 @@ def test_kept_the_person_is_told_the_outcome_and_the_date(world: World, today: T
     assert fresh(staff).grade == Grade.FAIRLY_GOOD
     assert Transition.objects.filter(assessment=staff).count() == history
     assert [o.given_by for o in Opinion.objects.filter(appeal=appeal)] == ["考核委员会"]
+    # The opinion is encrypted at rest: the audit log does not name it by its text either.
+    assert not AuditEvent.objects.filter(object_repr__contains="依据充分").exists()
     notice = Notification.objects.get(user=world.users["staff"])
     assert "维持原等次" in notice.text and "较好" in notice.text and "2025-10-15" in notice.text
 

@@ -160,3 +160,4 @@ def test_a_text_that_looks_sealed_is_sealed_even_with_guomi_off(
     assessment = save_summary(world, lookalike)
     assert raw_summary(assessment) != lookalike
     assert assessment.summary == lookalike
+
