@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -161,3 +161,16 @@ def test_a_text_that_looks_sealed_is_sealed_even_with_guomi_off(
     assert raw_summary(assessment) != lookalike
     assert assessment.summary == lookalike
 
+
+
+@pytest.mark.django_db
+def test_migrate_stops_with_a_clear_error_at_a_value_it_cannot_read(
+        world: World, settings: Any) -> None:
+    assessment = save_summary(world)
+    raw = raw_summary(assessment)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE assessments_assessment SET summary = %s WHERE id = %s",
+                       [raw[:-6] + ("A" if raw[-6] != "A" else "B") + raw[-5:], assessment.pk])
+    settings.KAOHE_FIELD_KEY, settings.KAOHE_FIELD_OLD_KEYS = KEY_B, [settings.KAOHE_FIELD_KEY]
+    with pytest.raises(CommandError, match=r"could not be read .*altered"):
+        call_command("guomi", "migrate", stdout=io.StringIO())

@@ -41,7 +41,11 @@ class Command(BaseCommand):
             raise CommandError(f"Audit chain broken at event {broken}: nothing migrated.")
         given, altered = add_sm3_checksums()
         self.stdout.write(f"Archived files given an SM3 checksum: {given}.")
-        rewritten = sum(encryption.reencrypt().values())
+        try:
+            rewritten = sum(encryption.reencrypt().values())
+        except encryption.Undecryptable as error:
+            raise CommandError(f"A value could not be read ({error}): what was re-encrypted "
+                               "before it stays so; nothing else was changed.") from error
         self.stdout.write(f"Values encrypted under the current key "
                           f"({encryption.current_key_name()}): {rewritten}.")
         if altered:
