@@ -71,11 +71,25 @@ run_tests() {
   "$VENV/bin/ruff" check kaohe tests bench
   "$VENV/bin/mypy" kaohe
 
+  # The two passes run side by side, each in a folder of its own: on two cores the whole suite
+  # takes about the time of the longer pass instead of the sum of both.
+  say "Tests on SQLite and on PostgreSQL, side by side (each pass's output follows when it ends)"
+  mkdir -p "$KAOHE_VAR_DIR/sqlite" "$KAOHE_VAR_DIR/postgresql"
+  KAOHE_VAR_DIR="$KAOHE_VAR_DIR/sqlite" \
+    DATABASE_URL="sqlite:///$KAOHE_VAR_DIR/sqlite/test.sqlite3" \
+    "$VENV/bin/pytest" -q "$@" >"$KAOHE_VAR_DIR/sqlite.log" 2>&1 &
+  local sqlite=$!
+  KAOHE_VAR_DIR="$KAOHE_VAR_DIR/postgresql" DATABASE_URL="$pg_url" \
+    "$VENV/bin/pytest" -q --create-db "$@" >"$KAOHE_VAR_DIR/postgresql.log" 2>&1 &
+  local postgresql=$!
+  local failed=0
+  wait "$sqlite" || failed=1
   say "Tests on SQLite"
-  DATABASE_URL="sqlite:///$KAOHE_VAR_DIR/test.sqlite3" "$VENV/bin/pytest" -q "$@"
-
+  cat "$KAOHE_VAR_DIR/sqlite.log"
+  wait "$postgresql" || failed=1
   say "Tests on PostgreSQL"
-  DATABASE_URL="$pg_url" "$VENV/bin/pytest" -q --create-db "$@"
+  cat "$KAOHE_VAR_DIR/postgresql.log"
+  return "$failed"
 }
 
 run_bench() {
