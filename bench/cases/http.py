@@ -71,7 +71,8 @@ def gunicorn(ctx: Context) -> Iterator[str]:
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "kaohe.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning",
+         "--no-control-socket"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -93,7 +93,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "kaohe.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
+         f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--no-control-socket"],
         env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
