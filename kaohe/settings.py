@@ -177,15 +177,14 @@ AUTHENTICATION_BACKENDS = [
     "kaohe.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# 国密 (docs/decisions/0025): SM3 for the audit chain, the archive's checksums and the stored
-# passwords. On unless switched off; what was written before keeps verifying.
+# 国密: SM3 for the audit chain, the archive's checksums and the stored passwords (decision
+# 0025), SM4 for the sensitive texts at rest (0026). On unless switched off; what was written
+# before keeps verifying and reading.
 KAOHE_GUOMI = env_bool("KAOHE_GUOMI", True)
-# The SM4 key (32 hexadecimal digits) of the encrypted fields (decision 0026): from the
-# environment in production, the same on every application host; and the keys it replaced,
-# still read until `kaohe guomi migrate` has re-encrypted under the current one.
+# The SM4 key (32 hexadecimal digits): from the environment in production, the same on every
+# application host; else generated beside the database, with which it must be backed up. And
+# the keys it replaced, still read until `kaohe guomi migrate` has re-encrypted everything.
 _FIELD_KEY = secret_from_env("KAOHE_FIELD_KEY")
-# Generated beside the database when not given: it must be backed up with it, or the
-# encrypted texts cannot be read.
 KAOHE_FIELD_KEY = _FIELD_KEY or generated_once("field_key", lambda: secrets.token_hex(16))
 KAOHE_FIELD_KEY_GENERATED = _FIELD_KEY is None  # on this machine, into KAOHE_VAR_DIR
 KAOHE_FIELD_OLD_KEYS = [key.strip() for key in (secret_from_env("KAOHE_FIELD_OLD_KEYS") or "")
