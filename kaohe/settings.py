@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_cas_ng",  # its tickets let the CAS server end our sessions (single sign-out)
     "kaohe.org",
     "kaohe.workdays",
     "kaohe.accounts",
@@ -259,6 +260,36 @@ KAOHE_LDAP_START_TLS = env_bool("KAOHE_LDAP_START_TLS", False)
 KAOHE_LDAP_TIMEOUT = env_int("KAOHE_LDAP_TIMEOUT", 5)
 if KAOHE_LDAP_URL:
     AUTHENTICATION_BACKENDS.insert(1, "kaohe.accounts.backends.LdapBackend")
+# Single sign-on through the organ's identity platform (docs/sso.md, decision 0027): OpenID
+# Connect and CAS, each off unless its client or server is named. Either signs in the existing
+# account the platform's user name points to; neither ever creates one.
+KAOHE_SSO_LABEL = env_str("KAOHE_SSO_LABEL")  # the login page's button; empty: "统一身份认证"
+OIDC_RP_CLIENT_ID = env_str("KAOHE_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = secret_from_env("KAOHE_OIDC_CLIENT_SECRET") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("KAOHE_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("KAOHE_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("KAOHE_OIDC_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("KAOHE_OIDC_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("KAOHE_OIDC_LOGOUT_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("KAOHE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("KAOHE_OIDC_SCOPES", "openid profile")
+KAOHE_OIDC_USERNAME_CLAIM = env_str("KAOHE_OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # named when Kaohe ends the platform's session at sign-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(1, "kaohe.accounts.backends.OidcBackend")
+CAS_SERVER_URL = env_str("KAOHE_CAS_SERVER_URL")  # e.g. https://cas.example.gov.cn/cas/
+CAS_VERSION = env_str("KAOHE_CAS_VERSION", "3")
+CAS_USERNAME_ATTRIBUTE = env_str("KAOHE_CAS_USERNAME_ATTRIBUTE", "cas:user")
+CAS_CREATE_USER = False
+CAS_LOGIN_MSG = CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
+CAS_IGNORE_REFERER = True  # after the sign-in, the home page; never where the Referer says
+if CAS_SERVER_URL:
+    AUTHENTICATION_BACKENDS.insert(1, "kaohe.accounts.backends.CasBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,4 +1,5 @@
-"""Authentication backends: the lockout guard and the optional directory (LDAP) sign-in."""
+"""Authentication backends: the lockout guard, and the optional sign-ins through the organ's
+directory (LDAP) and identity platform (OpenID Connect, CAS). See docs/sso.md."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_cas_ng.backends import CASBackend
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from kaohe.accounts.models import User
 
@@ -38,14 +42,60 @@ class LdapBackend:
                      password: str | None = None, **kwargs: Any) -> User | None:
         if not settings.KAOHE_LDAP_URL or not username or not password:
             return None
-        user = User.objects.filter(username=username, is_active=True,
-                                   technical_role="").first()
+        user = outside_account(username)
         if user is None or not directory_password_ok(username, password):
             return None
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        return User.objects.filter(pk=user_id, is_active=True, technical_role="").first()
+        return outside_accounts().filter(pk=user_id).first()
+
+
+def outside_accounts() -> QuerySet[User]:
+    """The accounts a sign-in checked outside Kaohe may open: active ones, never a technical
+    administrator's (三员分立: the directory's or platform's administrators must not be able
+    to become them)."""
+    return User.objects.filter(is_active=True, technical_role="")
+
+
+def outside_account(username: str | None) -> User | None:
+    """The account of the same user name, if it may be opened from outside. None is never
+    guessed: no account is created from the directory or the platform."""
+    return outside_accounts().filter(username=username).first() if username else None
+
+
+class OidcBackend(OIDCAuthenticationBackend):
+    """OpenID Connect: the provider's claim `KAOHE_OIDC_USERNAME_CLAIM` names the account."""
+
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        return True  # a missing claim matches no account below, and the sign-in fails
+
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
+        username = claims.get(settings.KAOHE_OIDC_USERNAME_CLAIM)
+        return outside_accounts().filter(username=username) if username else User.objects.none()
+
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        return user  # the platform's name and e-mail do not overwrite the person's record
+
+    def get_user(self, user_id: int) -> User | None:
+        return outside_accounts().filter(pk=user_id).first()
+
+
+class CasBackend(CASBackend):
+    """CAS 2.0/3.0: the ticket's user (or the attribute `KAOHE_CAS_USERNAME_ATTRIBUTE`) names
+    the account."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return user is not None and outside_accounts().filter(pk=user.pk).exists()
+
+    def get_user(self, user_id: int) -> User | None:
+        return outside_accounts().filter(pk=user_id).first()
+
+
+# Sessions opened by these backends have their password elsewhere: Kaohe never asks them to
+# change a local one.
+OUTSIDE_PASSWORD_BACKENDS = frozenset(
+    f"{__name__}.{backend.__name__}" for backend in (LdapBackend, OidcBackend, CasBackend))
 
 
 def directory_password_ok(username: str, password: str) -> bool:

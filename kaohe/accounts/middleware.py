@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts import policy, throttle
+from kaohe.accounts.backends import OUTSIDE_PASSWORD_BACKENDS
 from kaohe.org import access
 
 # Reached by a session that still has a step to take: leaving, and the language switch.
@@ -110,8 +111,8 @@ class SecondFactorMiddleware:
 
 class ForcePasswordChangeMiddleware:
     """An account created with an initial password, or whose password has expired, must choose
-    a new one before anything else. A session signed in through the directory (LDAP) is not
-    asked: its password lives there."""
+    a new one before anything else. A session signed in through the directory or the identity
+    platform is not asked: its password lives there."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -119,7 +120,7 @@ class ForcePasswordChangeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated
-                and not request.session.get(BACKEND_SESSION_KEY, "").endswith("LdapBackend")
+                and request.session.get(BACKEND_SESSION_KEY) not in OUTSIDE_PASSWORD_BACKENDS
                 and (user.must_change_password or policy.password_expired(user))
                 and not _allowed(request, ALLOWED_WITH_INITIAL_PASSWORD)):
             return redirect("password_change")

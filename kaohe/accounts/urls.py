@@ -1,8 +1,11 @@
 from django.urls import path
 
-from kaohe.accounts import views
+from kaohe.accounts import sso, views
 
 urlpatterns = [
+    path("sso/oidc/", sso.oidc_login, name="oidc_login"),
+    path("sso/oidc/callback/", sso.oidc_callback, name="oidc_callback"),
+    path("sso/cas/", sso.cas_login, name="cas_login"),
     path("login/verify/", views.otp_verify, name="otp_verify"),
     path("profile/second-factor/", views.otp_enrol, name="otp_enrol"),
     path("security/", views.security_overview, name="security_overview"),

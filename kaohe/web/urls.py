@@ -1,13 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from kaohe.accounts import sso
 from kaohe.web import organ_import, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso.SignIn.as_view(), name="login"),
+    path("logout/", sso.SignOut.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
