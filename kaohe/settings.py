@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kaohe.reports",
     "kaohe.audit",
     "kaohe.appeals",
+    "kaohe.bonus",
     "kaohe.annual",
     "kaohe.documents",
     "kaohe.web",

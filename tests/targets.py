@@ -7,6 +7,7 @@ import datetime
 
 from kaohe.appeals.models import Appeal
 from kaohe.assessments.models import Notification
+from kaohe.bonus.models import BonusSplit
 from tests.personas import World
 
 ORGAN_TARGETS = ["organ", "other"]
@@ -28,6 +29,8 @@ def target_args(world: World, target: str) -> list[str]:
     if kind == "notification":
         return [str(Notification.objects.create(user=world.users[key], text="提醒",
                                                 url="/appeals/").pk)]
+    if kind == "bonus":
+        return [key, str(bonus_split_of(world, key).pk)]
     if kind == "annual":
         return [key, "2025"]
     if kind == "form":
@@ -45,3 +48,10 @@ def appeal_of(world: World, persona: str) -> Appeal:
         defaults={"channel": "online", "text": "申诉", "filed_on": datetime.date(2025, 10, 13),
                   "deadline": datetime.date(2025, 10, 13), "filed_by": world.users[persona]})
     return appeal
+
+
+def bonus_split_of(world: World, organ: str) -> BonusSplit:
+    """A split recorded for the organ's quarter (no shares: the matrix checks who may see)."""
+    return BonusSplit.objects.create(period=world.periods[organ], mode="pool", amount=100,
+                                     table={}, total=100, remainder=0,
+                                     recorded_by=world.users["office"])

@@ -158,6 +158,11 @@ QUOTA_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "leade
 # see the quarter get 403.
 QUOTA_SPLIT_MATRIX = {**PERIOD_MATRIX, **dict.fromkeys(
     [m for m in MEMBERS if m not in ("office", "principal")], "403 404"), "outsider": "404 403"}
+# An organ's bonus coefficients: the office and the principal; whoever else sees the organ's
+# structure gets 403.
+BONUS_TABLE_MATRIX = {**dict.fromkeys(MEMBERS, "403 404"), "office": "200 404",
+                      "principal": "200 404", "outsider": "404 403", "sysadmin": "403 403",
+                      "secadmin": "404 404", "auditadmin": "404 404"}
 REMIND_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "org_department"],
                                                   "403 404")}
 DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
@@ -228,6 +233,9 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "reports_results_export": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_results_chart": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_quota": (ORGAN_TARGETS, QUOTA_MATRIX),
+    # The bonus split, with names and amounts: who sees the split of 好 places.
+    "bonus_split": (ORGAN_TARGETS, QUOTA_MATRIX),
+    "bonus_export": (["bonus:organ", "bonus:other"], QUOTA_MATRIX),
     "reports_remind": (PERIOD_TARGETS, REMIND_MATRIX),
     "reports_department": ([""], DEPARTMENT_ONLY),
     "reports_department_export": ([""], DEPARTMENT_ONLY),
@@ -246,6 +254,8 @@ API = {
     "/periods": ([""], SIGNED_IN_ANY),
     "/periods/{period_id}/quota": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/periods/{period_id}/quota-split": (PERIOD_TARGETS, QUOTA_SPLIT_MATRIX),
+    "/periods/{period_id}/bonus": (PERIOD_TARGETS, QUOTA_SPLIT_MATRIX),
+    "/organs/{code}/bonus-coefficients/{year}": (ANNUAL_TARGETS, BONUS_TABLE_MATRIX),
     "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
@@ -260,6 +270,8 @@ ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES | {
     "archive_download", "archive_correct",
     # The icon, public, a redirect to the static file: tests/web/test_error_pages.py
     "favicon",
+    # The identity platform's sign-in, public, 404 until configured: tests/sso/
+    "oidc_login", "oidc_callback", "cas_login",
 }
 
 

@@ -312,6 +312,14 @@ def play(browser: Browser, demo: Demo, quarter: int, label: str) -> None:
     page = browser.as_user("fengx", approval.replace("/approval/", "/published/"))
     shot(page, "office-published.png")
 
+    print("奖金分配")
+    page = browser.as_user(OFFICE, "/reports/")
+    submit(page, page.get_by_role("link", name="季度考核奖金分配"))
+    page.fill("input[name=amount]", "50000")
+    submit(page, page.get_by_role("button", name="试算"))
+    shot(page, "office-bonus.png")
+    submit(page, page.get_by_role("button", name="按此确定分配"))
+
     print("结束季度")
     page = browser.as_user(OFFICE, "/periods/")
     submit(page, page.locator("[data-testid=period]", has_text=label)

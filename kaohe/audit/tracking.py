@@ -49,6 +49,8 @@ TRACKED: dict[str, frozenset[str]] = {
     "workdays.calendarday": frozenset(),
     "appeals.appeal": frozenset(),
     "appeals.opinion": frozenset(),
+    "bonus.bonustable": frozenset(),
+    "bonus.bonussplit": frozenset(),
     "annual.annualyear": frozenset(),
     "annual.annualresult": frozenset(),
     "annual.quarterattendance": frozenset(),

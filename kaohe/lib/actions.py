@@ -44,7 +44,7 @@ def attempt(request: HttpRequest, change: Callable[..., Any], **kwargs: Any) -> 
     return refused is None
 
 
-def attempt_on(form: forms.Form, request: HttpRequest, change: Callable[..., Any],
+def attempt_on(form: forms.BaseForm, request: HttpRequest, change: Callable[..., Any],
                **kwargs: Any) -> bool:
     """Run a service for a form that will be shown again if it is refused: the refusal (with
     its rule) becomes the form's own error, next to the inputs it keeps as typed; a refusal
@@ -58,7 +58,7 @@ def attempt_on(form: forms.Form, request: HttpRequest, change: Callable[..., Any
     return refused is None
 
 
-def submit(request: HttpRequest, form: forms.Form, change: Callable[..., Any], done: str,
+def submit(request: HttpRequest, form: forms.BaseForm, change: Callable[..., Any], done: str,
            **kwargs: Any) -> bool:
     """Run a service with a bound form's values: the form's errors or the service's refusal
     become a message, and `done` is said when the change went through."""
@@ -71,7 +71,7 @@ def submit(request: HttpRequest, form: forms.Form, change: Callable[..., Any], d
     return False
 
 
-def form_errors(form: forms.Form) -> str:
+def form_errors(form: forms.BaseForm) -> str:
     """All errors of a form on one line, each after its field's label."""
     def label(name: str) -> str:
         return f"{form[name].label} " if name in form.fields else ""

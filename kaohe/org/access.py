@@ -340,6 +340,17 @@ def may_plan_quota(actor: Actor, organ: Organ) -> bool:
     return organ.id in actor.office_organ_ids
 
 
+def may_see_bonus(actor: Actor, organ: Organ) -> bool:
+    """The quarter's bonus split, with names and amounts: the office, which records it, and
+    the principal."""
+    return organ.id in actor.whole_organ_ids
+
+
+def may_split_bonus(actor: Actor, organ: Organ) -> bool:
+    """The office sets the coefficients and records the split (§九(二))."""
+    return organ.id in actor.office_organ_ids
+
+
 def may_remind(actor: Actor, organ: Organ) -> bool:
     """The 催办 of the progress page: the office and the principal for the whole organ, a
     leader in charge for the sections they oversee (their report scope)."""

@@ -176,6 +176,9 @@ YEARS = ["annual:organ", "annual:other"]
 ANNUAL = {**dict.fromkeys(PERSONAS, "404 404"), "principal": "403 404",
           "org_department": "403 404", "office": "ok  404"}
 SIGNED_IN = dict.fromkeys(PERSONAS, "ok")
+# An organ's bonus coefficients: its office; whoever sees the organ's structure gets 403.
+BONUS_TABLE = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404", outsider="404 403",
+                    sysadmin="403 403")
 # 催办 (the progress page): the office, the principal, the leaders in charge; the chiefs and
 # the organization department see the progress but may not remind.
 REMIND = {**dict.fromkeys(PERSONAS, "404 404"), **dict.fromkeys(
@@ -315,6 +318,11 @@ WRITE_API: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "POST /periods/{period_id}/quota-split": (PERIODS, _fixed(frontline_weight="0.50"),
                                               OFFICE_PERIOD),
     "DELETE /periods/{period_id}/quota-split": (PERIODS, _none, OFFICE_PERIOD),
+    "POST /periods/{period_id}/bonus": (PERIODS, _fixed(mode="pool", amount="1000.00"),
+                                        OFFICE_PERIOD),
+    "PUT /organs/{code}/bonus-coefficients/{year}": (
+        YEARS, _fixed(good="1.2", fairly_good="1", average="0.8", poor="0", undetermined="1"),
+        BONUS_TABLE),
     "POST /appeals/{appeal_id}/opinions": (APPEALS, _fixed(given_by="考核委员会", text="维持"),
                                            APPEAL_HANDLE),
     "POST /appeals/{appeal_id}/decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"),
