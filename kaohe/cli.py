@@ -2,6 +2,8 @@
 
     kaohe run [--port 8000]     migrate, load the demo organ if the database is empty, serve on
                                 127.0.0.1 (plain HTTP, for one machine)
+    kaohe worker                run a background worker (zips, exports, reminders, roll-ups);
+                                `kaohe run` starts one itself
     kaohe demo                  load (or refresh) the demo organ
     kaohe import-org FILE       create or update an organ from a JSON or XLSX file
     kaohe token USERNAME        print a new API token for USERNAME

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    # Background jobs: Django's tasks API and its database backend (decision 0028).
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "kaohe.bonus",
     "kaohe.annual",
     "kaohe.documents",
+    "kaohe.jobs",
     "kaohe.web",
     "kaohe.api",
     "kaohe.synth",
@@ -384,3 +388,18 @@ NINJA_NUM_PROXIES = KAOHE_PROXY_COUNT
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KAOHE_MAX_BODY_BYTES", 1_048_576)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+
+# --- Background jobs (docs/decisions/0028-background-jobs.md) --------------------------------
+# Django's tasks API (the django-tasks backport before Django 6) queued in the database itself:
+# SQLite for one organ, PostgreSQL for a province, no queue server to install. The workers are
+# `kaohe worker`, and the one `kaohe run` starts beside gunicorn.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The files jobs make (zips, workbooks), downloaded by their owner: on a folder every host that
+# runs a worker or serves pages can read, when those are several.
+KAOHE_JOBS_DIR = Path(env_str("KAOHE_JOBS_DIR", str(VAR_DIR / "jobs"))).resolve()
+# Finished jobs, their files and their queue entries are deleted after this many days.
+KAOHE_JOBS_KEEP_DAYS = env_int("KAOHE_JOBS_KEEP_DAYS", 7)
+# A worker not heard from for this many seconds is taken for stopped (killed, its machine
+# down): the job it was running is queued again and resumed by another worker.
+KAOHE_JOBS_WORKER_TIMEOUT = env_int("KAOHE_JOBS_WORKER_TIMEOUT", 60)

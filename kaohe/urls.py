@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kaohe.annual.urls")),
     path("", include("kaohe.documents.urls")),
     path("", include("kaohe.reports.urls")),
+    path("", include("kaohe.jobs.urls")),
     path("", include("kaohe.bonus.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,8 @@ import datetime
 from kaohe.appeals.models import Appeal
 from kaohe.assessments.models import Notification
 from kaohe.bonus.models import BonusSplit
+from kaohe.jobs import storage
+from kaohe.jobs.models import Job, JobState, Kind
 from tests.personas import World
 
 ORGAN_TARGETS = ["organ", "other"]
@@ -33,6 +35,8 @@ def target_args(world: World, target: str) -> list[str]:
         return [key, str(bonus_split_of(world, key).pk)]
     if kind == "annual":
         return [key, "2025"]
+    if kind == "job":
+        return [str(finished_job_of(world, key).pk)]
     if kind == "form":
         return [world.people[key].personnel_no, "2025"]
     if target in SECTION_TARGETS:
@@ -55,3 +59,14 @@ def bonus_split_of(world: World, organ: str) -> BonusSplit:
     return BonusSplit.objects.create(period=world.periods[organ], mode="pool", amount=100,
                                      table={}, total=100, remainder=0,
                                      recorded_by=world.users["office"])
+
+
+def finished_job_of(world: World, persona: str) -> Job:
+    """A finished job of the persona's, its file on the disk (each test's rows are rolled back;
+    the file, one a persona, is written again)."""
+    name = f"matrix-{persona}.zip"
+    (storage.folder() / name).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    return Job.objects.create(owner=world.users[persona], kind=Kind.FORMS_ZIP, title="zip",
+                              language="zh-hans", state=JobState.DONE, file=name,
+                              filename="forms.zip")
+

@@ -177,6 +177,9 @@ LEAVE_PAGE_MATRIX = {p: " ".join("403" if s == "200" else s for s in PERIOD_MATR
                      for p in PERSONAS} | {"office": "200 404"}
 # The import page: an organ's office, or the system administrator; hidden from the rest.
 IMPORT_MATRIX = {p: "200" if p in {"office", "sysadmin"} else "404" for p in PERSONAS}
+# A background job, its progress and its file: its owner's alone (decision 0028).
+JOB_TARGETS = ["job:staff", "job:office"]
+JOB_MATRIX = {p: {"staff": "200 404", "office": "404 200"}.get(p, "404 404") for p in PERSONAS}
 
 # route name → (targets, matrix). Page routes are Django URL names; API ones are "api:<path>".
 PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -222,8 +225,11 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     "record_book_docx": (FORM_TARGETS, FORM_MATRIX),
     "quarter_results_xlsx": (PERIOD_TARGETS, {**ANNUAL_MATRIX}),
     "annual_results_xlsx": (ANNUAL_TARGETS, ANNUAL_MATRIX),
-    "forms_zip": (ANNUAL_TARGETS, ANNUAL_MATRIX),
     "annual_archive": (ANNUAL_TARGETS, ANNUAL_MATRIX),
+    "job_list": ([""], SIGNED_IN_ANY),
+    "job_detail": (JOB_TARGETS, JOB_MATRIX),
+    "job_status": (JOB_TARGETS, JOB_MATRIX),
+    "job_download": (JOB_TARGETS, JOB_MATRIX),
     "reports_home": ([""], REPORTS_HOME),
     "reports_progress": (ORGAN_TARGETS, REPORT_MATRIX),
     "reports_progress_panel": (ORGAN_TARGETS, REPORT_MATRIX),

@@ -19,6 +19,14 @@ PAGE_MODULES = {"views", "pages", "forms", "urls", "admin", "middleware", "apps"
 PAGE_PACKAGES = {"templatetags", "management", "api", "web"}
 TOP_LEVEL_PAGES = {"kaohe.urls", "kaohe.cli", "kaohe.__main__", "kaohe.wsgi", "kaohe.settings",
                    "kaohe.admin_site", "kaohe.apps"}
+# The apps from the bottom up (decision 0013): each app's domain code imports only apps before
+# it here. The background jobs sit just above the organisation, whose access decides who sees
+# a job, and below every app whose work runs as a job (decision 0028). Modules not listed
+# (spreadsheets, bulk, synth, …) are helpers or tools outside this order.
+ORDER = ["kaohe.errors", "kaohe.limits", "kaohe.workdays", "kaohe.lib", "kaohe.audit",
+         "kaohe.accounts", "kaohe.org", "kaohe.jobs", "kaohe.plans", "kaohe.records",
+         "kaohe.assessments", "kaohe.appeals", "kaohe.reports", "kaohe.annual",
+         "kaohe.documents"]
 
 
 def modules() -> dict[str, Path]:
@@ -119,6 +127,14 @@ def test_apps_domain_code_forms_layers() -> None:
             continue
         apps[app_of(module)] |= {app_of(t) for t in targets} - {app_of(module)}
     assert cycles(apps) == []
+
+
+def test_apps_import_only_apps_below_them() -> None:
+    upward = sorted(f"{module} → {target}" for module, targets in import_graph().items()
+                    if not is_page(module) and app_of(module) in ORDER
+                    for target in targets if app_of(target) in ORDER
+                    and ORDER.index(app_of(target)) > ORDER.index(app_of(module)))
+    assert upward == []
 
 
 def test_domain_code_imports_no_page() -> None:

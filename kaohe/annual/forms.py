@@ -17,6 +17,10 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, required=False, widget=TEXT)
 
 
+class RollupForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
 class RefusalForm(forms.Form):
     person = forms.CharField(label=_("人员编号"))
     refused = forms.BooleanField(label=_("无正当理由不参加考核"), required=False)

@@ -3,6 +3,7 @@ fixed number of queries whatever the number of people (query budget)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -281,3 +282,37 @@ def archived_file(actor: Actor, pk: int) -> ArchivedFile:
     if not access.may_see_annual(actor, found.annual.organ):
         raise Http404
     return found
+
+
+# --- the organization department's roll-up of the year across its organs ----------------------
+
+@dataclass(frozen=True)
+class OrganYear:
+    """One organ's year in the department's roll-up: counts, never names (the department
+    looks at organs from outside, decision 0011)."""
+
+    organ: Organ
+    participants: int
+    limit: int  # 优秀 places
+    recommended: Counter[str]  # by annual grade
+    decided: Counter[str]
+    undecided: int
+    closed: bool
+
+
+def rollup_organs(actor: Actor) -> list[Organ]:
+    """The organs filed with the actor's organization department; 404 for anyone else."""
+    if not actor.department_organ_ids:
+        raise Http404
+    return list(access.department_organs(actor).order_by("code"))
+
+
+def organ_year(organ: Organ, year: int) -> OrganYear:
+    """The organ's year as its own page computes it (`overview`): seconds for a province of
+    1,000 organs, hence a background job (kaohe/annual/tasks.py)."""
+    view = overview(annual_year(organ, year))
+    return OrganYear(organ=organ, participants=view.participants, limit=view.limit,
+                     recommended=Counter(row.rec.grade for row in view.rows),
+                     decided=Counter(row.decided_grade for row in view.rows
+                                     if row.decided_grade),
+                     undecided=view.undecided, closed=view.annual.is_closed)

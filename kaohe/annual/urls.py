@@ -6,6 +6,7 @@ urlpatterns = [
     # Before annual/<organ>/<year>/, which would otherwise take "archive" for an organ code.
     path("annual/archive/<int:pk>/", views.archive_download, name="archive_download"),
     path("annual/archive/<int:pk>/correct/", views.archive_correct, name="archive_correct"),
+    path("annual/rollup/", views.rollup, name="annual_rollup"),
     path("annual/<str:organ>/<int:year>/", views.annual_page, name="annual_page"),
     path("annual/<str:organ>/<int:year>/decide/", views.decide, name="annual_decide"),
     path("annual/<str:organ>/<int:year>/confirm-all/", views.confirm_all,

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe import limits
-from kaohe.annual import forms, selectors, services
+from kaohe.annual import forms, selectors, services, tasks
 from kaohe.audit import chain as audit
 from kaohe.documents import archive
-from kaohe.lib.actions import attempt
+from kaohe.lib.actions import attempt, form_errors
 from kaohe.lib.paging import page_of
 from kaohe.org import access
 from kaohe.org.http import ActorRequest
@@ -183,3 +183,16 @@ def archive_correct(request: ActorRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", "")):
         messages.success(request, _("已登记更正，原文件保留。"))
     return redirect(reverse("annual_archive", args=[found.annual.organ.code, found.annual.year]))
+
+
+@login_required
+@require_POST
+def rollup(request: ActorRequest) -> HttpResponse:
+    """The organization department's roll-up of a year across its organs, made in the
+    background; on to the job's page."""
+    form = forms.RollupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("reports_department")
+    job = tasks.annual_rollup_request(actor=request.actor, year=form.cleaned_data["year"])
+    return redirect("job_detail", job.pk)

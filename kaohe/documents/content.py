@@ -5,8 +5,10 @@ Word/WPS (kaohe/documents/docx.py) and as printable HTML. Labels follow the pape
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -225,8 +227,15 @@ def annual_form(row: Row, view: Overview) -> OfficialForm:
 
 # --- 记实手册 -------------------------------------------------------------------------------
 
-def record_book(person: Person, year: int) -> OfficialForm:
-    entries = Entry.objects.filter(person=person, day__year=year).order_by("day", "id")
+def year_entries(year: int) -> QuerySet[Entry]:
+    return Entry.objects.filter(day__year=year).order_by("day", "id")
+
+
+def record_book(person: Person, year: int,
+                entries: Iterable[Entry] | None = None) -> OfficialForm:
+    """`entries`: the person's entries of the year in order, when read already for a batch."""
+    if entries is None:
+        entries = year_entries(year).filter(person=person)
     return OfficialForm(
         title=_("公务员平时考核记实手册"),
         caption=_("（%(year)d 年度）") % {"year": year},

@@ -18,6 +18,7 @@ from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Organ, Person, Section
 from kaohe.plans.models import Period
+from kaohe.records.models import Entry
 
 
 def person_for_forms(actor: Actor, personnel_no: str) -> Person:
@@ -101,6 +102,9 @@ def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document
     history: dict[int, list[Transition]] = {}
     for transition in Transition.objects.filter(assessment__in=assessments).order_by("at", "id"):
         history.setdefault(transition.assessment_id, []).append(transition)
+    entries: dict[int, list[Entry]] = {}
+    for entry in content.year_entries(year).filter(person_id__in=people):
+        entries.setdefault(entry.person_id, []).append(entry)
     for row in rows:
         person = row.person
         folder = (f"{safe_name(person.section.name if person.section else '')}/"
@@ -108,7 +112,8 @@ def batch(organ: Organ, year: int, section: Section | None) -> Iterator[Document
         yield Document(person, folder, content.annual_form(row, view))
         for a in row.assessments.values():
             yield Document(person, folder, _quarterly(a, leaves, attendance, history))
-        yield Document(person, folder, content.record_book(person, year))
+        yield Document(person, folder,
+                       content.record_book(person, year, entries.get(person.pk, [])))
 
 
 def _quarterly(a: Assessment, leaves: dict[int, list[Leave]],

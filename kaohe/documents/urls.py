@@ -17,5 +17,5 @@ urlpatterns = [
          name="quarter_results_xlsx"),
     path("documents/annual-results/<str:organ>/<int:year>.xlsx", views.annual_results_xlsx,
          name="annual_results_xlsx"),
-    path("documents/bundle/<str:organ>/<int:year>.zip", views.forms_zip, name="forms_zip"),
+    path("documents/bundle/<str:organ>/<int:year>/", views.forms_zip, name="forms_zip"),
 ]

@@ -1,19 +1,21 @@
-"""Downloads of the official forms (.docx), their printable HTML versions, the office's
-tables (.xlsx) and the batch zip. Thin: every read through kaohe/documents/selectors.py."""
+"""Downloads of the official forms (.docx), their printable HTML versions and the office's
+tables (.xlsx); the batch zip, asked for as a background job. Thin: every read through
+kaohe/documents/selectors.py."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaohe.annual import selectors as annual_selectors
 from kaohe.audit import chain as audit
-from kaohe.documents import docx, selectors, tables
-from kaohe.documents.bundle import files, quarter_title, stream_zip, xlsx_bytes
+from kaohe.documents import docx, selectors, tables, tasks
+from kaohe.documents.bundle import quarter_title, xlsx_bytes
 from kaohe.documents.content import OfficialForm
 from kaohe.org.http import ActorRequest
 
@@ -90,13 +92,10 @@ def annual_results_xlsx(request: ActorRequest, organ: str, year: int) -> HttpRes
 
 
 @login_required
-def forms_zip(request: ActorRequest, organ: str, year: int) -> StreamingHttpResponse:
-    """Every form of the year for the organ, or for one section (?section=code), as one zip
-    streamed while it is written."""
-    found, section = selectors.batch_scope(request.actor, organ, request.GET.get("section", ""))
-    response = StreamingHttpResponse(stream_zip(files(found, year, section)),
-                                     content_type="application/zip")
-    name = f"{found.name}-{section.name if section else ''}-{year}.zip".replace("--", "-")
-    _exported(name)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
+@require_POST
+def forms_zip(request: ActorRequest, organ: str, year: int) -> HttpResponse:
+    """Every form of the year for the organ, or for one section (section=code), as one zip
+    made in the background: on to the job's page, which offers the file when it is done."""
+    job = tasks.forms_zip_request(actor=request.actor, organ_code=organ, year=year,
+                                  section_code=request.POST.get("section", ""))
+    return redirect("job_detail", job.pk)

@@ -64,6 +64,9 @@ from kaohe.org.scopes import (
     organ_scope as organ_scope,
 )
 from kaohe.org.scopes import (
+    job_scope as job_scope,
+)
+from kaohe.org.scopes import (
     people_scope as people_scope,
 )
 from kaohe.org.scopes import (

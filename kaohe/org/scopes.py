@@ -187,3 +187,11 @@ def appeals_handled(actor: Actor, via: str = "") -> Q:
     if actor.person:
         scope &= ~Q(**{f"{via}person_id": actor.person.pk})
     return scope
+
+
+# --- background jobs (decision 0028) -----------------------------------------------------------
+
+def job_scope(actor: Actor) -> Q:
+    """A job, its progress and its file are its owner's alone: what it makes was checked
+    against the owner's own scope when they asked for it, and again when it ran."""
+    return Q(pk__in=[]) if actor.user is None else Q(owner_id=actor.user.pk)

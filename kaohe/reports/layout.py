@@ -4,11 +4,13 @@ share. What is exported is what is shown, because both read the same Board."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from kaohe import spreadsheets
 from kaohe.plans.models import Grade
 from kaohe.reports.charts import Chart
 
@@ -73,3 +75,20 @@ def grade_series() -> list[tuple[str, str, str]]:
     """(grade value, label, color), the undetermined grade last as ""."""
     return [(g.value, str(g.label), GRADE_COLORS[g]) for g in Grade] + [
         ("", _("不确定等次"), UNDETERMINED_COLOR)]
+
+
+def write_tables(panels: Sequence[Panel], target: IO[bytes],
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """The panels' tables as the sheets of one .xlsx, written row by row
+    (kaohe.spreadsheets: a text is never a formula); `progress(done, total)` after each
+    sheet. Returns the number of rows."""
+    def sheets() -> Iterator[tuple[str, list[str], list[list[Any]]]]:
+        for done, panel in enumerate(panels):
+            if progress is not None:
+                progress(done, len(panels))
+            yield panel.table.title, panel.table.header, panel.table.rows
+
+    spreadsheets.workbook(sheets(), target)
+    if progress is not None:
+        progress(len(panels), len(panels))
+    return sum(len(panel.table.rows) for panel in panels)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("reports/organs/<str:code>/results/", views.results, name="reports_results"),
     path("reports/organs/<str:code>/results/export/", views.results_export,
          name="reports_results_export"),
+    path("reports/organs/<str:code>/results/export/job/", views.results_export_job,
+         name="reports_results_export_job"),
     path("reports/organs/<str:code>/results/chart/", views.results_chart,
          name="reports_results_chart"),
     path("reports/organs/<str:code>/quota/", views.quota, name="reports_quota"),

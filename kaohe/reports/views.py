@@ -15,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kaohe import spreadsheets
 from kaohe.assessments import rules
 from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments import services as assessment_services
@@ -27,10 +26,10 @@ from kaohe.org import access
 from kaohe.org.http import ActorRequest
 from kaohe.org.models import Section
 from kaohe.plans.models import Period
-from kaohe.reports import reminders, selectors
+from kaohe.reports import reminders, selectors, tasks
 from kaohe.reports.charts import to_png, to_svg
 from kaohe.reports.forms import FilterForm, QuotaForm
-from kaohe.reports.layout import Board
+from kaohe.reports.layout import Board, write_tables
 from kaohe.reports.selectors import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,10 +72,8 @@ def _export(request: HttpRequest, board: Board, what: str, filters: dict[str, An
         raise Http404
     # Written row by row, then streamed from disk; FileResponse closes it when sent.
     target = tempfile.TemporaryFile()  # noqa: SIM115
-    spreadsheets.workbook(((p.table.title, p.table.header, p.table.rows) for p in panels),
-                          target)
+    rows = write_tables(panels, target)
     target.seek(0)
-    rows = sum(len(p.table.rows) for p in panels)
     record("export", object_type=f"reports.{what}", object_repr=f"{filename} {key or 'all'}",
            new={"filters": filters, "rows": rows})
     name = f"{filename}-{key or 'all'}.xlsx"
@@ -186,6 +183,18 @@ def results(request: ActorRequest, code: str) -> HttpResponse:
 def results_export(request: ActorRequest, code: str) -> FileResponse:
     organ, _scope, _form, filters, board = _results(request, code)
     return _export(request, board, "results", filters.as_dict(), f"{organ.code}-results")
+
+
+@login_required
+@require_POST
+def results_export_job(request: ActorRequest, code: str) -> HttpResponse:
+    """Every table of the results page, with the page's filters, as a workbook made in the
+    background: it holds every assessment in scope, of every year; on to the job's page."""
+    _organ, scope = selectors.organ_and_scope(request.actor, code)
+    _form, filters = _filters(request, selectors.sections_in(scope))
+    job = tasks.results_export_request(actor=request.actor, organ_code=code, filters=filters,
+                                       table=request.GET.get("table", ""))
+    return redirect("job_detail", job.pk)
 
 
 @login_required

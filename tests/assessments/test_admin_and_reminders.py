@@ -76,7 +76,7 @@ def test_other_organs_plan_is_out_of_reach(client_for: Sign, world: World) -> No
 def test_reminders_reach_people_with_work_due(world: World) -> None:
     world.users["staff"].email = "staff@example.gov.cn"
     world.users["staff"].save()
-    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", "--now", stdout=io.StringIO())
     note = Notification.objects.get(user=world.users["staff"])
     assert "个人小结" in note.text
     assert [m.to for m in mail.outbox if m.to == ["staff@example.gov.cn"]]
@@ -84,7 +84,7 @@ def test_reminders_reach_people_with_work_due(world: World) -> None:
 
 
 def test_a_reminder_reads_in_the_readers_language(client_for: Sign, world: World) -> None:
-    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", "--now", stdout=io.StringIO())
     note = Notification.objects.get(user=world.users["staff"])
     assert note.text == "请提交 2025 年第三季度 的个人小结"  # as e-mailed
     client = client_for("staff")

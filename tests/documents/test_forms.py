@@ -1,13 +1,11 @@
 """The official forms generated from the data, read back field by field as a person would
-check them: .docx (A4, bordered table, signature lines), printable HTML, the office's .xlsx
-tables and the batch zip."""
+check them: .docx (A4, bordered table, signature lines), printable HTML and the office's .xlsx
+tables. The batch zip is a background job: tests/jobs/test_pages.py."""
 
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,26 +163,6 @@ def test_office_tables(world: World, client_for: Clients) -> None:
     colleague = next(row for row in rows if row[1] == "P-colleague")
     assert colleague[4:8] == ["不确定等次", "一般", "一般", "较差"]
     assert colleague[header.index("建议等次")] == "基本称职"
-
-
-def test_batch_zip_for_the_organ_and_a_section(world: World, client_for: Clients) -> None:
-    run_year(world, {"staff": ["好"] * 4})
-    response = client_for("office").get(f"/documents/bundle/organ/{YEAR}.zip")
-    assert response.streaming and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    names = archive.namelist()
-    assert len([n for n in names if n.endswith(".docx")]) == 6 * 6  # annual + 4 + record book
-    assert "2024年度考核结果.xlsx" in names
-    assert "甲科/Staff-P-staff/年度考核登记表-Staff-2024年度.docx" in names
-    form = read_docx(archive.read("甲科/Staff-P-staff/年度考核登记表-Staff-2024年度.docx"))
-    assert form.cells["平时考核情况"] == "好4次，较好0次，一般0次，较差0次"
-    chief = client_for("chief").get(f"/documents/bundle/organ/{YEAR}.zip?section=a")
-    names = zipfile.ZipFile(io.BytesIO(b"".join(chief.streaming_content))).namelist()
-    assert {n.split("/")[1] for n in names} == {"Staff-P-staff", "Colleague-P-colleague",
-                                                "Chief-P-chief"}
-    assert client_for("chief").get(
-        f"/documents/bundle/organ/{YEAR}.zip?section=b").status_code == 404
-    assert client_for("chief").get(f"/documents/bundle/organ/{YEAR}.zip").status_code == 404
 
 
 @pytest.mark.parametrize(("persona", "status"), [

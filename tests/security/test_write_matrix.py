@@ -186,6 +186,17 @@ REMIND = {**dict.fromkeys(PERSONAS, "404 404"), **dict.fromkeys(
     ["leader", "other_leader", "principal", "office"], "ok  404")}
 
 
+# Background jobs (decision 0028), asked for where their pages are: the organ's forms as a
+# zip (those who see the organ's year), the results page's workbook (those who see the organ's
+# reports), the department's annual roll-up (the organization department only).
+FORMS_ZIP = {**dict.fromkeys(PERSONAS, "404 404"),
+             **dict.fromkeys(["principal", "office", "org_department"], "ok  404")}
+REPORTERS = ["chief", "other_chief", "leader", "other_leader", "principal", "office",
+             "org_department"]
+RESULTS_EXPORT = {p: "ok  404" if p in REPORTERS else "404 404" for p in PERSONAS}
+ROLLUP = {p: "ok" if p == "org_department" else "404" for p in PERSONAS}
+
+
 def _alone(persona: str) -> dict[str, str]:
     """三员分立: the named administrator's action; everyone else gets 404."""
     return {p: "ok" if p == persona else "404" for p in PERSONAS}
@@ -277,6 +288,9 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "annual_settings": (YEARS, _annual_settings, ANNUAL),
     "annual_announce": (YEARS, _fixed(start="2026-01-05"), ANNUAL),
     "annual_close": (YEARS, _none, ANNUAL),
+    "forms_zip": (YEARS, _none, FORMS_ZIP),
+    "reports_results_export_job": (ORGANS, _none, RESULTS_EXPORT),
+    "annual_rollup": ([""], _fixed(year="2025"), ROLLUP),
     "audit_verify": ([""], _none, _alone("auditadmin")),
     "security_unlock": ([""], _fixed(username="staff"), _alone("secadmin")),
     "security_force_password": ([""], _fixed(username="staff"), _alone("secadmin")),

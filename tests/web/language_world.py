@@ -29,4 +29,4 @@ def open_current_quarter(organ: Organ) -> None:
         if a.section_id == first_section and a.category == Category.STAFF:
             services.assessment_propose(assessment=a, by=_reviewer(a), proposal=Proposal(
                 scores=dict.fromkeys(codes, 85), grade=Grade.FAIRLY_GOOD, comment="较好。"))
-    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_reminders", "--now", stdout=open("/dev/null", "w"))  # noqa: SIM115

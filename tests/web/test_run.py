@@ -66,12 +66,14 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> Any:
     return urllib.request.urlopen(request, timeout=30)  # noqa: S310
 
 
-def workers_of(pid: int, expected: int, seconds: float = 30) -> int:
+def children_of(pid: int, expected: int, seconds: float = 30) -> list[str]:
+    """The command lines of the process's children, once there are `expected` of them."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
     deadline = time.monotonic() + seconds
     while len(children.read_text().split()) != expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    return len(children.read_text().split())
+    return [Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
+            for child in children.read_text().split()]
 
 
 def test_kaohe_run_serves_pages_and_hashed_static_files_from_its_workers(tmp_path: Path) -> None:
@@ -95,8 +97,10 @@ def test_kaohe_run_serves_pages_and_hashed_static_files_from_its_workers(tmp_pat
             assert response.headers["Content-Encoding"] == "gzip"
             assert "immutable" in response.headers["Cache-Control"]
         # The workers, forked from the command's process (the first may answer before the
-        # last is forked, on a loaded machine).
-        assert workers_of(server.pid, expected=3) == 3
+        # last is forked, on a loaded machine), and the background worker for the jobs.
+        children = children_of(server.pid, expected=4)
+        assert len(children) == 4
+        assert [c for c in children if c.endswith("-m kaohe worker --no-startup-delay ")]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

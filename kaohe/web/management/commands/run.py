@@ -1,5 +1,7 @@
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,15 @@ from kaohe.org.models import Organ
 FINGERPRINT = "static-sources.sha256"
 # Each worker is a process holding the application; beyond this a workstation gains nothing.
 MOST_WORKERS = 8
+# On stopping, the background worker may finish a job this long; a longer one is stopped and
+# resumed at the next start (decision 0028).
+WORKER_GRACE_SECONDS = 5
 
 
 class Command(BaseCommand):
     help = ("Run Kaohe on this machine: migrate, load the demo organ into an empty database, "
-            "collect static files when they changed and serve on 127.0.0.1 with gunicorn.")
+            "collect static files when they changed and serve on 127.0.0.1 with gunicorn, "
+            "with a background worker for the jobs pages ask for.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -30,8 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=workers_for(os.cpu_count() or 1),
                             help="worker processes (default: twice the cores, at most "
                                  f"{MOST_WORKERS})")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="start no background worker (run `kaohe worker` apart)")
 
-    def handle(self, *args: Any, port: int, no_demo: bool, workers: int, **options: Any) -> None:
+    def handle(self, *args: Any, port: int, no_demo: bool, workers: int, no_worker: bool,
+               **options: Any) -> None:
         # The system checks run here, once: the workers are forked from this process.
         call_command("migrate", interactive=False, verbosity=0, skip_checks=False)
         if not no_demo and not Organ.objects.exists():
@@ -42,18 +51,40 @@ class Command(BaseCommand):
         self.stdout.flush()
         # A forked worker must not inherit this process's connection: each opens its own.
         connections.close_all()
-        LocalServer(get_wsgi_application(), {
-            # Bound to the loopback address: local use is one machine, plain HTTP (decision
-            # 0002).
-            "bind": f"127.0.0.1:{port}",
-            "workers": workers,
-            # The application is imported and checked once, before the workers are forked.
-            "preload_app": True,
-            "accesslog": "-",
-            "errorlog": "-",
-            # No runtime control channel: stopping the command stops the server.
-            "control_socket_disable": True,
-        }).run()
+        background = None if no_worker else start_background_worker()
+        try:
+            LocalServer(get_wsgi_application(), {
+                # Bound to the loopback address: local use is one machine, plain HTTP
+                # (decision 0002).
+                "bind": f"127.0.0.1:{port}",
+                "workers": workers,
+                # The application is imported and checked once, before the workers are forked.
+                "preload_app": True,
+                "accesslog": "-",
+                "errorlog": "-",
+                # No runtime control channel: stopping the command stops the server.
+                "control_socket_disable": True,
+            }).run()
+        finally:
+            if background is not None:
+                stop_background_worker(background)
+
+
+def start_background_worker() -> subprocess.Popen[bytes]:
+    """One `kaohe worker` beside the server, as the embedded default's (decision 0028): a
+    process of its own, started from this installation's interpreter and settings."""
+    return subprocess.Popen([sys.executable, "-m", "kaohe", "worker", "--no-startup-delay"])
+
+
+def stop_background_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Stopped with the server: it may finish its job for a few seconds, else it is stopped
+    and the job resumes at the next start."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def workers_for(cores: int) -> int:
