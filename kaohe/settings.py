@@ -96,11 +96,13 @@ INSTALLED_APPS = [
     "kaohe.accounts",
     "kaohe.plans",
     "kaohe.records",
+    "kaohe.ballots",
     "kaohe.assessments",
     "kaohe.reports",
     "kaohe.audit",
     "kaohe.appeals",
     "kaohe.bonus",
+    "kaohe.recipients",
     "kaohe.annual",
     "kaohe.documents",
     "kaohe.jobs",
@@ -403,3 +405,15 @@ KAOHE_JOBS_KEEP_DAYS = env_int("KAOHE_JOBS_KEEP_DAYS", 7)
 # A worker not heard from for this many seconds is taken for stopped (killed, its machine
 # down): the job it was running is queued again and resumed by another worker.
 KAOHE_JOBS_WORKER_TIMEOUT = env_int("KAOHE_JOBS_WORKER_TIMEOUT", 60)
+
+
+# --- Service recipients' opinions (docs/decisions/0030-service-recipients-opinions.md) -------
+# The public leaves opinions at /r/<token>/ without an account. Submissions per client address
+# in a window: to one link, and to all links together (a whole service hall behind one address
+# may need more: raise them there; 0 is no limit).
+KAOHE_RECIPIENT_RATE_PER_LINK = env_int("KAOHE_RECIPIENT_RATE_PER_LINK", 5)
+KAOHE_RECIPIENT_RATE_PER_ADDRESS = env_int("KAOHE_RECIPIENT_RATE_PER_ADDRESS", 30)
+KAOHE_RECIPIENT_RATE_WINDOW_SECONDS = env_int("KAOHE_RECIPIENT_RATE_WINDOW_SECONDS", 3600)
+# The address the printed QR codes lead to, as the public reaches the server (for example
+# https://kaohe.example.gov.cn); empty: the address the office's own page was opened at.
+KAOHE_RECIPIENTS_URL = env_str("KAOHE_RECIPIENTS_URL").rstrip("/")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("kaohe.reports.urls")),
     path("", include("kaohe.jobs.urls")),
     path("", include("kaohe.bonus.urls")),
+    path("", include("kaohe.recipients.urls")),
+    path("", include("kaohe.ballots.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -7,9 +7,11 @@ import datetime
 
 from kaohe.appeals.models import Appeal
 from kaohe.assessments.models import Notification
+from kaohe.ballots.models import Ballot, Pairing, VoterClass
 from kaohe.bonus.models import BonusSplit
 from kaohe.jobs import storage
 from kaohe.jobs.models import Job, JobState, Kind
+from kaohe.recipients.models import RecipientLink
 from tests.personas import World
 
 ORGAN_TARGETS = ["organ", "other"]
@@ -31,8 +33,12 @@ def target_args(world: World, target: str) -> list[str]:
     if kind == "notification":
         return [str(Notification.objects.create(user=world.users[key], text="提醒",
                                                 url="/appeals/").pk)]
+    if kind == "ballot":
+        return [str(ballot_of(world, key).pk)]
     if kind == "bonus":
         return [key, str(bonus_split_of(world, key).pk)]
+    if kind == "recipients":
+        return [key, str(recipient_link_of(world, key).pk)]
     if kind == "annual":
         return [key, "2025"]
     if kind == "job":
@@ -70,3 +76,25 @@ def finished_job_of(world: World, persona: str) -> Job:
                               language="zh-hans", state=JobState.DONE, file=name,
                               filename="forms.zip")
 
+
+def ballot_of(world: World, organ: str) -> Ballot:
+    """An ended ballot of the organ (its results may be read) in which, in "organ", the
+    colleague rates the staff member."""
+    ended = datetime.date(2025, 9, 5)
+    ballot = Ballot.objects.create(
+        organ=world.periods[organ].organ, year=2025, quarter=3, title="测评", questions=["德"],
+        opens_on=ended, closes_on=ended, created_by=world.users["office"])
+    colleagues = VoterClass.objects.create(ballot=ballot, key="colleagues", name="同事")
+    if organ == "organ":
+        Pairing.objects.create(ballot=ballot, voter=world.people["colleague"],
+                               candidate=world.people["staff"], voter_class=colleagues)
+    return ballot
+
+
+def recipient_link_of(world: World, organ: str) -> RecipientLink:
+    """A link for service recipients of the organ's first person (the matrices check who may
+    reach it, not whom it is for)."""
+    person = world.periods[organ].organ.people.order_by("pk").first()
+    return RecipientLink.objects.create(organ=world.periods[organ].organ, person=person,
+                                        valid_until=datetime.date(2099, 1, 1),
+                                        created_by=world.users["office"])

@@ -163,6 +163,10 @@ QUOTA_SPLIT_MATRIX = {**PERIOD_MATRIX, **dict.fromkeys(
 BONUS_TABLE_MATRIX = {**dict.fromkeys(MEMBERS, "403 404"), "office": "200 404",
                       "principal": "200 404", "outsider": "404 403", "sysadmin": "403 403",
                       "secadmin": "404 404", "auditadmin": "404 404"}
+# 民主测评: the office and the principal see the organ's ballots; a ballot's sheet is its
+# voters' only (in "organ", the colleague rates the staff member).
+BALLOT_MATRIX = {**BONUS_TABLE_MATRIX}
+BALLOT_VOTE_MATRIX = {**dict.fromkeys(PERSONAS, "404 404"), "colleague": "200 404"}
 REMIND_MATRIX = {**REPORT_MATRIX, **dict.fromkeys(["chief", "other_chief", "org_department"],
                                                   "403 404")}
 DEPARTMENT_ONLY = {p: "200" if p == "org_department" else "404" for p in PERSONAS}
@@ -177,6 +181,23 @@ LEAVE_PAGE_MATRIX = {p: " ".join("403" if s == "200" else s for s in PERIOD_MATR
                      for p in PERSONAS} | {"office": "200 404"}
 # The import page: an organ's office, or the system administrator; hidden from the rest.
 IMPORT_MATRIX = {p: "200" if p in {"office", "sysadmin"} else "404" for p in PERSONAS}
+# A person's service recipients' opinions (decision 0030): whoever reviews or approves them,
+# the office and the principal; the others who see the assessment (the person too) get 403.
+RECIPIENT_OPINIONS_MATRIX = {
+    **{p: "404 404 404 404 404" for p in PERSONAS},
+    "staff":          "403 404 404 404 404",
+    "colleague":      "404 403 404 404 404",
+    "chief":          "200 200 404 403 404",
+    "other_chief":    "404 404 200 404 404",
+    "other_staff":    "404 404 403 404 404",
+    "leader":         "200 200 404 200 404",
+    "other_leader":   "404 404 200 404 404",
+    "principal":      "200 200 200 200 404",
+    "office":         "200 200 200 200 404",
+    "org_department": "403 403 403 403 404",
+    "outsider":       "404 404 404 404 403",
+}
+
 # A background job, its progress and its file: its owner's alone (decision 0028).
 JOB_TARGETS = ["job:staff", "job:office"]
 JOB_MATRIX = {p: {"staff": "200 404", "office": "404 200"}.get(p, "404 404") for p in PERSONAS}
@@ -242,6 +263,12 @@ PAGES: dict[str, tuple[list[str], dict[str, str]]] = {
     # The bonus split, with names and amounts: who sees the split of 好 places.
     "bonus_split": (ORGAN_TARGETS, QUOTA_MATRIX),
     "bonus_export": (["bonus:organ", "bonus:other"], QUOTA_MATRIX),
+    # The links for service recipients and their QR cards: who sees the bonus split.
+    "recipient_links": (ORGAN_TARGETS, QUOTA_MATRIX),
+    "recipient_link_card": (["recipients:organ", "recipients:other"], QUOTA_MATRIX),
+    "ballot_list": (ORGAN_TARGETS, BALLOT_MATRIX),
+    "ballot_detail": (["ballot:organ", "ballot:other"], BALLOT_MATRIX),
+    "ballot_vote": (["ballot:organ", "ballot:other"], BALLOT_VOTE_MATRIX),
     "reports_remind": (PERIOD_TARGETS, REMIND_MATRIX),
     "reports_department": ([""], DEPARTMENT_ONLY),
     "reports_department_export": ([""], DEPARTMENT_ONLY),
@@ -262,6 +289,13 @@ API = {
     "/periods/{period_id}/quota-split": (PERIOD_TARGETS, QUOTA_SPLIT_MATRIX),
     "/periods/{period_id}/bonus": (PERIOD_TARGETS, QUOTA_SPLIT_MATRIX),
     "/organs/{code}/bonus-coefficients/{year}": (ANNUAL_TARGETS, BONUS_TABLE_MATRIX),
+    "/organs/{code}/recipient-links": (ORGAN_TARGETS, BONUS_TABLE_MATRIX),
+    "/assessments/{assessment_id}/recipient-opinions": (ASSESSMENT_TARGETS,
+                                                        RECIPIENT_OPINIONS_MATRIX),
+    "/ballots": ([""], SIGNED_IN_ANY),
+    "/ballots/{ballot_id}/sheet": (["ballot:organ", "ballot:other"], BALLOT_VOTE_MATRIX),
+    "/organs/{code}/ballots": (ORGAN_TARGETS, BALLOT_MATRIX),
+    "/ballots/{ballot_id}/results": (["ballot:organ", "ballot:other"], BALLOT_MATRIX),
     "/periods/{period_id}/published": (PERIOD_TARGETS, PERIOD_MATRIX),
     "/assessments": ([""], SIGNED_IN_ANY),
     "/assessments/{assessment_id}": (ASSESSMENT_TARGETS, ASSESSMENT_MATRIX),
@@ -278,6 +312,9 @@ ELSEWHERE = set(WRITE_PAGES) | PUBLIC_WRITES | {
     "favicon",
     # The identity platform's sign-in, public, 404 until configured: tests/sso/
     "oidc_login", "oidc_callback", "cas_login",
+    # The public's opinion form and its thanks, reached without an account through a link's
+    # unguessable token (decision 0030): tests/recipients/test_pages.py
+    "recipient_opinion", "recipient_thanks",
 }
 
 

@@ -25,8 +25,8 @@ TOP_LEVEL_PAGES = {"kaohe.urls", "kaohe.cli", "kaohe.__main__", "kaohe.wsgi", "k
 # (spreadsheets, bulk, synth, …) are helpers or tools outside this order.
 ORDER = ["kaohe.errors", "kaohe.limits", "kaohe.workdays", "kaohe.lib", "kaohe.audit",
          "kaohe.accounts", "kaohe.org", "kaohe.jobs", "kaohe.plans", "kaohe.records",
-         "kaohe.assessments", "kaohe.appeals", "kaohe.reports", "kaohe.annual",
-         "kaohe.documents"]
+         "kaohe.ballots", "kaohe.assessments", "kaohe.recipients", "kaohe.appeals",
+         "kaohe.bonus", "kaohe.reports", "kaohe.annual", "kaohe.documents"]
 
 
 def modules() -> dict[str, Path]:

@@ -3,6 +3,7 @@
 from bench.cases import (  # noqa: F401
     aggregates,
     approvals,
+    ballots,
     export,
     http,
     imports,
@@ -14,5 +15,5 @@ from bench.cases import (  # noqa: F401
 from bench.core import CASES
 
 ORDER = ["open_quarter", "open_province", "export", "imports", "approvals", "http", "statistics",
-         "annual", "pages", "start", "serving"]
+         "annual", "ballots", "pages", "start", "serving"]
 CASES.sort(key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER))

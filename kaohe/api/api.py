@@ -25,7 +25,9 @@ from kaohe.api import hardening, schemas
 from kaohe.api.annual import router as annual_router
 from kaohe.api.appeals import router as appeals_router
 from kaohe.api.assessments import router as assessments_router
+from kaohe.api.ballots import router as ballots_router
 from kaohe.api.bonus import router as bonus_router
+from kaohe.api.recipients import router as recipients_router
 from kaohe.errors import Refused
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
@@ -176,3 +178,5 @@ api.add_router("/", assessments_router)
 api.add_router("/", appeals_router)
 api.add_router("/", annual_router)
 api.add_router("/", bonus_router)
+api.add_router("/", ballots_router)
+api.add_router("/", recipients_router)

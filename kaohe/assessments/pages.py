@@ -31,11 +31,17 @@ from kaohe.assessments.forms import (
 )
 from kaohe.assessments.models import Assessment, State
 from kaohe.assessments.services import Proposal
+from kaohe.assessments.services.workflow import ballot_score
+from kaohe.ballots import selectors as ballot_selectors
+from kaohe.ballots.models import Ballot
+from kaohe.ballots.selectors import PersonResult
 from kaohe.lib.paging import paged
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Category
 from kaohe.plans.models import Grade, Indicator, Period, YearPlan
+from kaohe.recipients import selectors as recipient_selectors
+from kaohe.recipients.selectors import Summary
 from kaohe.records.selectors import entries_of, summary_draft, tasks_of
 from kaohe.workdays.calendar import CalendarNotCovered
 
@@ -92,7 +98,8 @@ class Preview:
         return str(Grade(self.suggested).label) if self.suggested else ""
 
 
-def preview(assessment: Assessment, form: ProposalForm, plan: YearPlan) -> Preview:
+def preview(assessment: Assessment, form: ProposalForm, plan: YearPlan,
+            ballot: Decimal | None = None) -> Preview:
     """The preview of a proposal form as typed (bound) or as saved (unbound). Computed by the
     same rules as the proposal itself; a score that cannot be taken is named, never raised."""
     if not assessment.grade_determined:
@@ -110,7 +117,8 @@ def preview(assessment: Assessment, form: ProposalForm, plan: YearPlan) -> Previ
         return Preview(problems=problems)
     score = rules.composite([rules.Weighted(i.code, i.group, i.weight) for i in form.indicators],
                             scores, common_weight=plan.common_weight,
-                            individual_weight=plan.individual_weight)
+                            individual_weight=plan.individual_weight, ballot=ballot,
+                            ballot_weight=plan.ballot_weight)
     suggested = rules.suggestion(score, determined=True, good=plan.band_good,
                                  fairly_good=plan.band_fairly_good, average=plan.band_average)
     grade = form["grade"].value() or ""
@@ -119,9 +127,11 @@ def preview(assessment: Assessment, form: ProposalForm, plan: YearPlan) -> Previ
     return Preview(composite=score, suggested=suggested, reason_needed=needed)
 
 
-def with_preview(assessment: Assessment, form: ProposalForm, plan: YearPlan) -> ProposalForm:
-    """The form with its preview, and its reason field marked required when it is."""
-    form.preview = preview(assessment, form, plan)  # type: ignore[attr-defined]
+def with_preview(assessment: Assessment, form: ProposalForm, plan: YearPlan,
+                 ballot: Decimal | None = None) -> ProposalForm:
+    """The form with its preview, and its reason field marked required when it is; `ballot`
+    is the person's 民主测评 result where the plan counts it."""
+    form.preview = preview(assessment, form, plan, ballot)  # type: ignore[attr-defined]
     if form.preview.reason_needed:  # type: ignore[attr-defined]
         # aria-required, not required: the browser would block the form before the server
         # could say which rule asks for the reason.
@@ -164,7 +174,12 @@ def detail_context(actor: Actor, assessment: Assessment,
         "tasks": tasks_of(assessment.person, assessment.period.year),
         "entries": entries_of(assessment.person, assessment.period),
         "summary_form": SummaryForm(initial={"text": summary}),
-        "proposal_form": with_preview(assessment, proposal, assessment.period.plan),
+        "proposal_form": with_preview(assessment, proposal, assessment.period.plan,
+                                      ballot_score(assessment)),
+        # The colleagues' evaluation serves the reviewers, as the liaison's opinion does.
+        "ballots": (ballot_results(assessment)
+                    if actor.person is None or assessment.person_id != actor.person.pk else []),
+        "recipients": recipient_summary(actor, assessment),
         "approval_form": approval_form(actor, assessment),
         "feedback_form": FeedbackForm(),
         "acknowledge_form": AcknowledgeForm(),
@@ -207,25 +222,28 @@ def review_context(actor: Actor, period: Period, kept: Kept | None = None,
         order = list(assessments.values_list("pk", flat=True))
         page = str(order.index(kept.pk) // REVIEW_PAGE + 1 if kept.pk in order else 1)
     shown = paged(assessments, REVIEW_PAGE, page)
+    ballots = ballot_selectors.composite_inputs(period, [a.person_id for a in shown],
+                                                timezone.localdate())
     here = reverse("review_screen", args=[period.pk])
     return {
         "period": period,
         "page": shown,
         # Where each row's form comes back to: this page, at that row.
         "here": here if shown.number == 1 else f"{here}?page={shown.number}",
-        "rows": [_review_row(a, period.plan, plan_indicators, kept) for a in shown],
+        "rows": [_review_row(a, period.plan, plan_indicators, kept, ballots.get(a.person_id))
+                 for a in shown],
         "indicators": plan_indicators,
         **counter_context(actor, period),
     }
 
 
 def _review_row(a: Assessment, plan: YearPlan, plan_indicators: list[Indicator],
-                kept: Kept | None) -> tuple[Any, ...]:
+                kept: Kept | None, ballot: Decimal | None) -> tuple[Any, ...]:
     actions = rules.available(a.state, determined=a.grade_determined, reviewer=True)
     proposal = feedback = None
     if "propose" in actions:
         proposal = with_preview(a, _kept(kept, a, ProposalForm)
-                                or proposal_form(a, plan_indicators), plan)
+                                or proposal_form(a, plan_indicators), plan, ballot)
     elif "feedback" in actions:
         feedback = _kept(kept, a, FeedbackForm) or feedback_form(a)
     return a, proposal, actions, rules.awaiting_summary(a.state), feedback
@@ -362,3 +380,21 @@ def published_tables(period: Period, found: selectors.PublishedList
         (str(_("更正记录")), [str(_("更正时间")), str(_("增加")), str(_("删除")),
                             str(_("理由")), str(_("更正人"))], corrections),
     ]
+
+
+def ballot_results(assessment: Assessment) -> list[tuple[Ballot, PersonResult | None]]:
+    """The 民主测评 of the quarter and of its year, once their results may be shown, with this
+    person's result in each (§七(三)): beside the review form."""
+    ballots = ballot_selectors.visible_for(assessment.period, timezone.localdate())
+    return [(b, ballot_selectors.results(b, [assessment.person_id]).get(assessment.person_id))
+            for b in ballots]
+
+
+def recipient_summary(actor: Actor, assessment: Assessment) -> Summary | None:
+    """The service recipients' opinions of the quarter (§七(三)) for a front-line person, to
+    whoever weighs them in the review (access.recipient_opinions_scope)."""
+    if not assessment.frontline or not Assessment.objects.filter(
+            access.recipient_opinions_scope(actor), pk=assessment.pk).exists():
+        return None
+    period = assessment.period
+    return recipient_selectors.summary_for(assessment.person, period.first_day, period.last_day)

@@ -102,9 +102,12 @@ class Weighted:
 
 
 def composite(indicators: Sequence[Weighted], scores: dict[str, Decimal], *,
-              common_weight: int, individual_weight: int) -> Decimal:
+              common_weight: int, individual_weight: int, ballot: Decimal | None = None,
+              ballot_weight: int = 0) -> Decimal:
     """0.3 × weighted mean of the common indicators + 0.7 × weighted mean of the individual
-    ones (§四, RULES.md), to the hundredth."""
+    ones (§四, RULES.md), to the hundredth. Where the plan gives the colleagues' evaluation a
+    weight (§七(三), decision 0031), the person's result in the quarter's ballot takes that
+    share of the score; without a result shown, the indicators make the whole score."""
     total = Decimal(0)
     for group, share in [(IndicatorGroup.COMMON, common_weight),
                          (IndicatorGroup.INDIVIDUAL, individual_weight)]:
@@ -112,6 +115,8 @@ def composite(indicators: Sequence[Weighted], scores: dict[str, Decimal], *,
         weights = sum((i.weight for i in mine), Decimal(0))
         mean = sum((scores[i.code] * i.weight for i in mine), Decimal(0)) / weights
         total += mean * Decimal(share) / 100
+    if ballot is not None and ballot_weight:
+        total = (total * (100 - ballot_weight) + ballot * ballot_weight) / 100
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

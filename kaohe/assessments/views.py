@@ -182,8 +182,8 @@ def proposal_preview(request: ActorRequest, pk: int) -> HttpResponse:
         raise Http404
     form = pages.proposal_form(assessment, pages.indicators(assessment), request.GET)
     return render(request, "assessments/_preview.html",
-                  {"a": assessment, "form": pages.with_preview(assessment, form,
-                                                               assessment.period.plan),
+                  {"a": assessment, "form": pages.with_preview(
+                      assessment, form, assessment.period.plan, pages.ballot_score(assessment)),
                    "oob": True})
 
 

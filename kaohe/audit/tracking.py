@@ -49,8 +49,17 @@ TRACKED: dict[str, frozenset[str]] = {
     "workdays.calendarday": frozenset(),
     "appeals.appeal": frozenset(),
     "appeals.opinion": frozenset(),
+    "ballots.ballot": frozenset(),
+    "ballots.voterclass": frozenset(),
+    "ballots.pairing": frozenset(),
+    # Never ballots.participation nor ballots.tally: an event written with a vote would tie it
+    # to its voter (decision 0031).
     "bonus.bonustable": frozenset(),
     "bonus.bonussplit": frozenset(),
+    # The token is the link's key for the public: kept out of the log. Never
+    # recipients.recipientopinion: an event (its time, the request's address) would take away
+    # the anonymity of the public's opinions; the link's count is enough (decision 0030).
+    "recipients.recipientlink": frozenset({"token"}),
     "annual.annualyear": frozenset(),
     "annual.annualresult": frozenset(),
     "annual.quarterattendance": frozenset(),

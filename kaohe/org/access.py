@@ -58,13 +58,13 @@ from kaohe.org.scopes import (
     assessment_scope as assessment_scope,
 )
 from kaohe.org.scopes import (
+    job_scope as job_scope,
+)
+from kaohe.org.scopes import (
     liaison_person_id as liaison_person_id,
 )
 from kaohe.org.scopes import (
     organ_scope as organ_scope,
-)
-from kaohe.org.scopes import (
-    job_scope as job_scope,
 )
 from kaohe.org.scopes import (
     people_scope as people_scope,
@@ -354,6 +354,17 @@ def may_split_bonus(actor: Actor, organ: Organ) -> bool:
     return organ.id in actor.office_organ_ids
 
 
+def may_run_ballots(actor: Actor, organ: Organ) -> bool:
+    """The office organises the 民主测评 (§七(三)): opens, adjusts, ends, enters paper ballots."""
+    return organ.id in actor.office_organ_ids
+
+
+def may_see_ballots(actor: Actor, organ: Organ) -> bool:
+    """The list of ballots with who has voted and everyone's results: the office and the
+    principal. Reviewers see their people's results beside the review form."""
+    return organ.id in actor.whole_organ_ids
+
+
 def may_remind(actor: Actor, organ: Organ) -> bool:
     """The 催办 of the progress page: the office and the principal for the whole organ, a
     leader in charge for the sections they oversee (their report scope)."""
@@ -376,3 +387,23 @@ def department_organs(actor: Actor) -> QuerySet[Organ]:
     if not actor.department_organ_ids or actor.user is None:
         return Organ.objects.none()
     return Organ.objects.filter(filed_with__members=actor.user)
+
+
+# --- service recipients' opinions (§七(三), decision 0030) -------------------------------------
+
+def may_see_recipient_links(actor: Actor, organ: Organ) -> bool:
+    """The organ's links for the public, with their counts: the office and the principal."""
+    return organ.id in actor.whole_organ_ids
+
+
+def may_manage_recipient_links(actor: Actor, organ: Organ) -> bool:
+    """The office creates and stops the links (and prints their QR codes)."""
+    return organ.id in actor.office_organ_ids
+
+
+def recipient_opinions_scope(actor: Actor) -> Q:
+    """The Assessment rows whose person's service recipients' opinions the actor may read: who
+    reviews or approves them, the office and the principal (§七(三)). Never one's own: the
+    public's comments are the reviewer's to weigh, and anonymous."""
+    scope = reviewable(actor) | approvable(actor) | Q(period__organ_id__in=actor.whole_organ_ids)
+    return scope & ~Q(person_id=actor.person.pk) if actor.person else Q(pk__in=[])

@@ -45,6 +45,9 @@ class YearPlan(models.Model):
     q4_with_annual = models.BooleanField(_("第四季度与年度考核合并"), default=False)
     common_weight = models.PositiveSmallIntegerField(_("共性指标权重（%）"), default=30)
     individual_weight = models.PositiveSmallIntegerField(_("个性指标权重（%）"), default=70)
+    ballot_weight = models.PositiveSmallIntegerField(
+        _("民主测评权重（%）"), default=0, validators=[MaxValueValidator(50)],
+        help_text=_("季度民主测评结果计入综合得分的比例，0 为不计入（§七(三)）"))
     band_good = models.DecimalField(_("“好”最低分"), max_digits=5, decimal_places=2,
                                     default=Decimal(90))
     band_fairly_good = models.DecimalField(_("“较好”最低分"), max_digits=5, decimal_places=2,

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments import services as assessment_services
 from kaohe.assessments.forms import SearchForm, TaskForm
 from kaohe.assessments.models import Notification
+from kaohe.ballots import selectors as ballot_selectors
 from kaohe.errors import NotAllowed
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
@@ -50,6 +52,7 @@ def home(request: ActorRequest) -> HttpResponse:
         "my_sections": selectors.sections_by_id(actor, actor.section_ids),
         "todo": assessment_selectors.todo(actor),
         "latest_result": assessment_selectors.latest_result(actor),
+        "ballots_to_vote": ballot_selectors.to_vote(actor.person, timezone.localdate()),
     }
     return render(request, "web/home.html", context)
 

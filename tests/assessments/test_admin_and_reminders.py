@@ -28,8 +28,8 @@ def next_plan(world: World) -> YearPlan:
 def plan_form(plan: YearPlan, weights: list[str]) -> dict[str, str]:
     indicators = list(plan.indicators.order_by("id"))
     data = {f: str(getattr(plan, f)) for f in [
-        "first_quarter", "common_weight", "individual_weight", "band_good", "band_fairly_good",
-        "band_average", "good_ratio", "good_rounding"]}
+        "first_quarter", "common_weight", "individual_weight", "ballot_weight", "band_good",
+        "band_fairly_good", "band_average", "good_ratio", "good_rounding"]}
     data.update({"organ": str(plan.organ_id), "year": str(plan.year),
                  "base_includes_undetermined": "on", "direct_good_counts": "on",
                  "indicators-TOTAL_FORMS": str(len(indicators)),

@@ -176,9 +176,25 @@ YEARS = ["annual:organ", "annual:other"]
 ANNUAL = {**dict.fromkeys(PERSONAS, "404 404"), "principal": "403 404",
           "org_department": "403 404", "office": "ok  404"}
 SIGNED_IN = dict.fromkeys(PERSONAS, "ok")
+# A ballot's set-up, paper ballots and early end: the organ's office; whoever sees the organ's
+# structure gets 403.
+BALLOTS = ["ballot:organ", "ballot:other"]
+BALLOT_OFFICE = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404",
+                      outsider="404 403", sysadmin="403 403")
+# Voting: the ballot's voters (in "organ", the colleague).
+BALLOT_VOTERS = _rows(**{**dict.fromkeys(MEMBERS, "404 404"), "colleague": "ok  404"},
+                      office="404 404", outsider="404 404")
 # An organ's bonus coefficients: its office; whoever sees the organ's structure gets 403.
 BONUS_TABLE = _rows(**dict.fromkeys(MEMBERS, "403 404"), office="ok  404", outsider="404 403",
                     sysadmin="403 403")
+# The links for service recipients (decision 0030): the office; who sees the organ's reports
+# (the principal too) gets 403 on the pages; over the API, who sees the organ gets 403.
+RECIPIENT_LINKS = _rows(**dict.fromkeys(["staff", "colleague", "other_staff", "outsider"],
+                                        "404 404"),
+                        **dict.fromkeys(["chief", "other_chief", "leader", "other_leader",
+                                         "principal", "org_department"], "403 404"),
+                        office="ok  404")
+RECIPIENT_LINK_TARGETS = ["recipients:organ", "recipients:other"]
 # 催办 (the progress page): the office, the principal, the leaders in charge; the chiefs and
 # the organization department see the progress but may not remind.
 REMIND = {**dict.fromkeys(PERSONAS, "404 404"), **dict.fromkeys(
@@ -245,6 +261,11 @@ def _annual_settings(_world: World, _target: str) -> dict[str, Any]:
             form.fields.items()}
 
 
+def _recipient_link(world: World, _target: str) -> dict[str, Any]:
+    return {"person": world.people["other_staff"].pk, "label": "3 号窗口",
+            "valid_until": "2099-01-01", "quota": "10"}
+
+
 # page route → (targets, POST body, matrix). Targets are given to the URL, except for the
 # routes whose body names the target (leave).
 WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
@@ -283,6 +304,14 @@ WRITE_PAGES: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "appeal_decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"), APPEAL_HANDLE),
     "annual_decide": (YEARS, _fixed(person="P-staff", grade="称职", reason=""), ANNUAL),
     "reports_remind": (PERIODS, _none, REMIND),
+    "recipient_links": (ORGANS, _recipient_link, RECIPIENT_LINKS),
+    "recipient_link_deactivate": (RECIPIENT_LINK_TARGETS, _none, RECIPIENT_LINKS),
+    "ballot_weights": (BALLOTS, _fixed(weight_colleagues="0.5"), BALLOT_OFFICE),
+    "ballot_pairing_add": (BALLOTS, _fixed(voter="P-chief", candidate="P-staff",
+                                           voter_class="colleagues"), BALLOT_OFFICE),
+    "ballot_pairing_remove": (BALLOTS, _fixed(pairing="0"), BALLOT_OFFICE),
+    "ballot_close": (BALLOTS, _none, BALLOT_OFFICE),
+    "ballot_paper": (BALLOTS, _fixed(paper="colleagues"), BALLOT_OFFICE),
     "annual_confirm_all": (YEARS, _fixed(person="P-staff"), ANNUAL),
     "annual_refusal": (YEARS, _fixed(person="P-staff", refused="on", note="拒不参加"), ANNUAL),
     "annual_settings": (YEARS, _annual_settings, ANNUAL),
@@ -332,11 +361,22 @@ WRITE_API: dict[str, tuple[list[str], Body, dict[str, str]]] = {
     "POST /periods/{period_id}/quota-split": (PERIODS, _fixed(frontline_weight="0.50"),
                                               OFFICE_PERIOD),
     "DELETE /periods/{period_id}/quota-split": (PERIODS, _none, OFFICE_PERIOD),
+    "POST /organs/{code}/ballots": (ORGANS, _fixed(
+        title="测评", year=2025, quarter=3, opens_on="2025-09-01", closes_on="2025-09-05"),
+        BALLOT_OFFICE),
+    "POST /ballots/{ballot_id}/votes": (BALLOTS, _fixed(answers={}), BALLOT_VOTERS),
+    "POST /ballots/{ballot_id}/paper": (BALLOTS, _fixed(voter_class="colleagues", answers={}),
+                                        BALLOT_OFFICE),
+    "POST /ballots/{ballot_id}/close": (BALLOTS, _none, BALLOT_OFFICE),
     "POST /periods/{period_id}/bonus": (PERIODS, _fixed(mode="pool", amount="1000.00"),
                                         OFFICE_PERIOD),
     "PUT /organs/{code}/bonus-coefficients/{year}": (
         YEARS, _fixed(good="1.2", fairly_good="1", average="0.8", poor="0", undetermined="1"),
         BONUS_TABLE),
+    "POST /organs/{code}/recipient-links": (
+        ORGANS, _fixed(person="P-other_staff", valid_until="2099-01-01"), BONUS_TABLE),
+    "POST /organs/{code}/recipient-links/{link_id}/deactivate": (
+        RECIPIENT_LINK_TARGETS, _none, BONUS_TABLE),
     "POST /appeals/{appeal_id}/opinions": (APPEALS, _fixed(given_by="考核委员会", text="维持"),
                                            APPEAL_HANDLE),
     "POST /appeals/{appeal_id}/decide": (APPEALS, _fixed(outcome="kept", reason="事实清楚"),

@@ -32,6 +32,7 @@ from kaohe.assessments.services.common import (
     snapshot,
 )
 from kaohe.assessments.services.follow_ups import create_follow_ups
+from kaohe.ballots import selectors as ballot_selectors
 from kaohe.errors import Invalid, NotAllowed, Refused
 from kaohe.org import access
 from kaohe.org.models import Category, Duty, Section
@@ -120,10 +121,18 @@ PROPOSAL_FIELDS = ["scores", "composite_score", "suggested_grade", "proposed_gra
                    "performance_results"]
 
 
-def composite(plan: YearPlan, scores: dict[str, Decimal]) -> Decimal:
+def composite(plan: YearPlan, scores: dict[str, Decimal], ballot: Decimal | None = None,
+              ) -> Decimal:
     return rules.composite(
         [rules.Weighted(i.code, i.group, i.weight) for i in plan.indicators.all()], scores,
-        common_weight=plan.common_weight, individual_weight=plan.individual_weight)
+        common_weight=plan.common_weight, individual_weight=plan.individual_weight,
+        ballot=ballot, ballot_weight=plan.ballot_weight)
+
+
+def ballot_score(assessment: Assessment) -> Decimal | None:
+    """The person's result in the quarter's 民主测评, where the plan counts it (§七(三))."""
+    return ballot_selectors.composite_inputs(
+        assessment.period, [assessment.person_id], timezone.localdate()).get(assessment.person_id)
 
 
 def _clean_scores(plan: YearPlan, raw: dict[str, Any]) -> dict[str, Decimal]:
@@ -158,7 +167,7 @@ def assessment_propose(*, assessment: Assessment, by: User, proposal: Proposal) 
     plan = assessment.period.plan
     proposal = _proposal_texts(proposal)
     scores = _clean_scores(plan, proposal.scores)
-    score = composite(plan, scores)
+    score = composite(plan, scores, ballot_score(assessment))
     suggested = rules.suggestion(score, determined=assessment.grade_determined,
                                  good=plan.band_good, fairly_good=plan.band_fairly_good,
                                  average=plan.band_average)
