@@ -25,8 +25,8 @@ from tests.personas import PASSWORD, PERSONAS, World
 from tests.races import postgres_only, race
 
 Sign = Callable[[str | None], Client]
-PLAN_FIELDS = ["first_quarter", "common_weight", "individual_weight", "band_good",
-               "band_fairly_good", "band_average", "good_ratio", "good_rounding"]
+PLAN_FIELDS = ["first_quarter", "common_weight", "individual_weight", "ballot_weight",
+               "band_good", "band_fairly_good", "band_average", "good_ratio", "good_rounding"]
 
 
 def plan_url(plan: YearPlan) -> str:
