@@ -46,7 +46,13 @@ def local_server(folder: Path, *command: str) -> Iterator[str]:
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # What is measured is the start; a server slow to stop on a loaded machine (its
+            # clean stop is tests/web/test_run.py's) is stopped outright.
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def start(folder: Path) -> float:

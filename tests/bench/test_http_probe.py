@@ -25,9 +25,9 @@ class Running:
         return self.returncode
 
 
-def serve(answers: list[Any]) -> tuple[str, list[str]]:
+def serve(answers: list[Any]) -> tuple[str, list[str], threading.Thread]:
     """A listener answering its connections in turn: bytes to send, or a number of seconds to
-    stay silent. Returns the address and the list of what it did."""
+    stay silent. Returns the address, the list of what it did and the thread doing it."""
     listener = socket.create_server(("127.0.0.1", 0))
     done: list[str] = []
 
@@ -43,14 +43,16 @@ def serve(answers: list[Any]) -> tuple[str, list[str]]:
                         time.sleep(answer)
                 done.append(repr(answer)[:20])
 
-    threading.Thread(target=run, daemon=True).start()
-    return f"http://127.0.0.1:{listener.getsockname()[1]}/bench/bare/", done
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/bench/bare/", done, thread
 
 
 def test_it_waits_through_a_reset_a_cut_body_and_a_read_timeout() -> None:
     cut = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nabc"
-    url, done = serve([b"", cut, 0.6, OK])
+    url, done, listener = serve([b"", cut, 0.6, OK])
     wait_until_ready(Running(), url, seconds=30, attempt=0.3)  # type: ignore[arg-type]
+    listener.join(timeout=5)  # the listener notes its last answer after the probe has read it
     assert len(done) == 4  # it went on after each failure and stopped at the answer
 
 
