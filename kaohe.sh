@@ -79,8 +79,11 @@ run_tests() {
     DATABASE_URL="sqlite:///$KAOHE_VAR_DIR/sqlite/test.sqlite3" \
     "$VENV/bin/pytest" -q "$@" >"$KAOHE_VAR_DIR/sqlite.log" 2>&1 &
   local sqlite=$!
+  # Tests that run a server on a SQLite database of their own give the same result in both
+  # passes: the SQLite pass runs them.
   KAOHE_VAR_DIR="$KAOHE_VAR_DIR/postgresql" DATABASE_URL="$pg_url" \
-    "$VENV/bin/pytest" -q --create-db "$@" >"$KAOHE_VAR_DIR/postgresql.log" 2>&1 &
+    "$VENV/bin/pytest" -q --create-db -m "not own_database" "$@" \
+    >"$KAOHE_VAR_DIR/postgresql.log" 2>&1 &
   local postgresql=$!
   local failed=0
   wait "$sqlite" || failed=1

@@ -94,8 +94,15 @@ def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
     """The personas built once for a whole module of read-only tests (the access matrix):
     kept inside a transaction that is rolled back at the end; each test's own changes are
     rolled back to a savepoint by pytest-django as usual."""
+    from django.test import Client
+
     from tests.personas import build_world
 
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
+        world = build_world()
+        for persona, user in world.users.items():
+            signing_in = Client()
+            signing_in.force_login(user)
+            world.sessions[persona] = signing_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield world
         transaction.set_rollback(True)

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.accounts.models import ApiToken
 from kaohe.api.api import api
-from tests.personas import PERSONAS, World
+from tests.personas import PERSONAS, World, sign_in_shared
 from tests.security.test_write_matrix import PUBLIC_WRITES, WRITE_PAGES
 from tests.targets import ORGAN_TARGETS, SECTION_TARGETS, target_args
 
@@ -342,7 +342,7 @@ def test_page_access(client: Client, shared_world: World, db: None, route: str,
                      persona: str, target: str, expected: int) -> None:
     world = shared_world
     if persona != ANON:
-        client.force_login(world.users[persona])
+        sign_in_shared(client, world, persona)
     response = client.get(reverse(route, args=target_args(world, target)))
     assert response.status_code == expected
     if expected == 302 and route == "notification_open" and persona != ANON:

@@ -19,7 +19,7 @@ from django.test import Client
 from kaohe.annual.models import AnnualResult, AnnualYear, QuarterAttendance
 from kaohe.org.models import CommitteeMember, Duty, OrganDuty
 from kaohe.workdays.models import CalendarDay, CalendarYear
-from tests.personas import PERSONAS, World
+from tests.personas import PERSONAS, World, sign_in_shared
 
 ANON = "anonymous"
 # Per model: list, add, change of the own organ's row, change of another organ's row.
@@ -91,7 +91,7 @@ def test_admin_pages_answer_each_persona_as_written(
         label: str, persona: str) -> None:
     client = Client()
     if persona != ANON:
-        client.force_login(shared_world.users[persona])
+        sign_in_shared(client, shared_world, persona)
     app, model = label.split(".")
     own, other = admin_rows[label]
     base = f"/admin/{app}/{model}/"

@@ -61,6 +61,7 @@ CHECKS = ",".join([
     "ensure_resource_availability",
 ])
 MAX_EXAMPLES = 15
+pytestmark = pytest.mark.own_database
 
 
 def _free_port() -> int:

@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bench.cases.http import wait_until_ready
 from kaohe.web.management.commands.run import collect_static_if_changed, workers_for
 
@@ -76,6 +78,7 @@ def children_of(pid: int, expected: int, seconds: float = 30) -> list[str]:
             for child in children.read_text().split()]
 
 
+@pytest.mark.own_database
 def test_kaohe_run_serves_pages_and_hashed_static_files_from_its_workers(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -107,6 +110,7 @@ def test_kaohe_run_serves_pages_and_hashed_static_files_from_its_workers(tmp_pat
     assert server.returncode == 0  # stopped cleanly
 
 
+@pytest.mark.own_database
 def test_failed_sign_ins_count_across_the_workers_processes(tmp_path: Path) -> None:
     """Each worker is a process: the address throttle must see the failures of them all."""
     def in_a_process(code: str) -> str:
