@@ -158,6 +158,8 @@ def feedback_form(assessment: Assessment, data: Any = None) -> FeedbackForm:
 def detail_context(actor: Actor, assessment: Assessment,
                    **kept: forms.Form) -> dict[str, Any]:
     actions = actions_for(actor, assessment)
+    # The proposal and approval forms, and the 好 counter beside them, only where offered.
+    proposing, approving = "propose" in actions, "approve" in actions
     plan_indicators = indicators(assessment)
     try:
         deadline, deadline_error = selectors.appeal_deadline(assessment), ""
@@ -165,7 +167,7 @@ def detail_context(actor: Actor, assessment: Assessment,
         deadline, deadline_error = None, str(missing)
     summary = assessment.summary or summary_draft(assessment.person, assessment.period)
     proposal = kept.pop("proposal_form", None)
-    if not isinstance(proposal, ProposalForm):
+    if proposing and not isinstance(proposal, ProposalForm):
         proposal = proposal_form(assessment, plan_indicators)
     return {
         "a": assessment,
@@ -175,12 +177,13 @@ def detail_context(actor: Actor, assessment: Assessment,
         "entries": entries_of(assessment.person, assessment.period),
         "summary_form": SummaryForm(initial={"text": summary}),
         "proposal_form": with_preview(assessment, proposal, assessment.period.plan,
-                                      ballot_score(assessment)),
+                                      ballot_score(assessment))
+        if isinstance(proposal, ProposalForm) else None,
         # The colleagues' evaluation serves the reviewers, as the liaison's opinion does.
         "ballots": (ballot_results(assessment)
                     if actor.person is None or assessment.person_id != actor.person.pk else []),
         "recipients": recipient_summary(actor, assessment),
-        "approval_form": approval_form(actor, assessment),
+        "approval_form": approval_form(actor, assessment) if approving else None,
         "feedback_form": FeedbackForm(),
         "acknowledge_form": AcknowledgeForm(),
         "reason_form": ReasonForm(),
@@ -191,7 +194,7 @@ def detail_context(actor: Actor, assessment: Assessment,
                     if actor.person is None or assessment.person_id != actor.person.pk else []),
         "appeal_deadline": deadline,
         "appeal_deadline_error": deadline_error,
-        **counter_context(actor, assessment.period),
+        **(counter_context(actor, assessment.period) if proposing or approving else {}),
         **kept,  # a form refused or invalid, shown again as typed
     }
 

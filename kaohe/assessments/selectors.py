@@ -5,11 +5,12 @@ what keeps a quarter open, who supervises whom, days on leave)."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -429,15 +430,6 @@ def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
             visible_assessments(actor).filter(person=actor.person, period__in=periods)}
 
 
-def latest_result(actor: Actor) -> Assessment | None:
-    """The person's latest decided quarter, open or closed: the home page keeps it in view
-    after the to-do is gone."""
-    if actor.person is None:
-        return None
-    return (visible_assessments(actor).filter(person=actor.person, state__in=DECIDED)
-            .select_related("period").order_by("-period__year", "-period__quarter").first())
-
-
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
     if actor.person is None:
         return LiaisonRequest.objects.none()
@@ -462,6 +454,9 @@ class Todo:
     liaison: int
     follow_ups: int
     notifications: list[Notification] = field(default_factory=list)
+    # The person's latest decided quarter, open or closed: the home page keeps it in view
+    # after the to-do is gone.
+    latest_result: Assessment | None = None
 
 
 def _queue_counts(actor: Actor,
@@ -487,18 +482,34 @@ def todo(actor: Actor) -> Todo:
         return Todo([], [], 0, 0)
     today = timezone.localdate()
     open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
-    mine = list(open_.filter(person=actor.person).select_related("period"))
+    # The person's own quarters, newest first, read once for the to-do and the latest result.
+    own = list(visible_assessments(actor).filter(person=actor.person).select_related("period")
+               .order_by("-period__year", "-period__quarter"))
     counted = _queue_counts(actor, open_)
-    periods = Period.objects.in_bulk({period_id for period_id, _label, _n, _p in counted})
+    # The queues' quarters are most often the person's own, already read.
+    periods = {a.period_id: a.period for a in own}
+    missing = {period_id for period_id, _label, _n, _p in counted} - periods.keys()
+    periods.update(Period.objects.in_bulk(missing) if missing else {})
     queues = [(periods[pk], label, n, today > periods[pk].last_day, reverse(page, args=[pk]))
               for pk, label, n, page in counted]
     return Todo(
         notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
-        mine=mine,
+        mine=[a for a in reversed(own) if a.period.state == PeriodState.OPEN],
+        latest_result=next((a for a in own if a.state in DECIDED), None),
         queues=queues,
-        liaison=liaison_requests(actor).filter(answered_at__isnull=True).count(),
-        follow_ups=follow_ups(actor).filter(done_on__isnull=True).count(),
+        **_waiting_on(actor.person),
     )
+
+
+def _waiting_on(person: Person) -> dict[str, int]:
+    """The liaison requests the person has to answer and the follow-ups they have to carry
+    out, counted in one query."""
+    liaison = (LiaisonRequest.objects.filter(liaison=person, answered_at__isnull=True)
+               .annotate(waiting=Value("liaison")).values_list("waiting", flat=True))
+    follow_up = (FollowUp.objects.filter(assigned_to=person, done_on__isnull=True)
+                 .annotate(waiting=Value("follow_ups")).values_list("waiting", flat=True))
+    waiting = Counter(liaison.order_by().union(follow_up.order_by(), all=True))
+    return {"liaison": waiting["liaison"], "follow_ups": waiting["follow_ups"]}
 
 
 # --- leave of a quarter (§十(三)) ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -172,12 +173,18 @@ def progress_board(scope: ReportScope, period: Period | None, today: datetime.da
 
 # --- 2. results --------------------------------------------------------------------------------
 
-def results_board(scope: ReportScope, filters: Filters) -> Board:
+def results_board(scope: ReportScope, filters: Filters,
+                  sections: list[Section] | None = None) -> Board:
+    """Every results panel; `sections` are the scope's (sections_in), when already read."""
     base = Assessment.objects.filter(scope.assessments(), filters.q())
+    sections = sections_in(scope) if sections is None else sections
+    by_quarter = _by_quarter_rows(base)
+    totals = _totals(base)
     board = Board()
-    board.panels += [_by_quarter(base), _trend(base), _by_year(base),
-                     _cap_usage(scope, filters), _by_section(scope, base), _scores(scope, base),
-                     _frontline(base), _special(base), _follow_ups(base), _appeals(base)]
+    board.panels += [_by_quarter(by_quarter), _trend(by_quarter), _by_year(by_quarter),
+                     _cap_usage(scope, filters), _by_section(sections, base),
+                     _scores(sections, base), _frontline(totals), _special(totals),
+                     _follow_ups(base), _appeals(base)]
     if scope.people:
         board.panels.append(_people(base))
     return board
@@ -210,29 +217,30 @@ def _grade_panel(key: str, title: str, first: str, labels: list[str],
                                     _("“好”占比")], rows), chart)
 
 
-def _by_quarter(base: QuerySet[Assessment]) -> Panel:
-    rows = list(_decided(base).values("period__year", "period__quarter", "grade",
+def _by_quarter_rows(base: QuerySet[Assessment]) -> list[dict[str, Any]]:
+    """The decided grades counted per quarter: the quarters', the trend's and the years'
+    panels all read these rows."""
+    return list(_decided(base).values("period__year", "period__quarter", "grade",
                                       "grade_determined").annotate(n=Count("id")).order_by())
+
+
+def _by_quarter(rows: list[dict[str, Any]]) -> Panel:
     keys = sorted({(r["period__year"], r["period__quarter"]) for r in rows})
     counts = _distribution(rows, keys, lambda r: (r["period__year"], r["period__quarter"]))
     return _grade_panel("quarters", _("各季度等次分布"), _("季度"),
                         [quarter_label(*k) for k in keys], counts)
 
 
-def _by_year(base: QuerySet[Assessment]) -> Panel:
-    rows = list(_decided(base).values("period__year", "grade", "grade_determined")
-                .annotate(n=Count("id")).order_by())
+def _by_year(rows: list[dict[str, Any]]) -> Panel:
     keys = sorted({r["period__year"] for r in rows})
     counts = _distribution(rows, keys, lambda r: r["period__year"])
     return _grade_panel("years", _("各年度等次分布"), _("年度"), [str(k) for k in keys],
                         counts)
 
 
-def _trend(base: QuerySet[Assessment]) -> Panel:
+def _trend(rows: list[dict[str, Any]]) -> Panel:
     """Each grade's share of the quarter's determined grades, quarter after quarter."""
-    rows = list(_decided(base).filter(grade_determined=True)
-                .values("period__year", "period__quarter", "grade")
-                .annotate(n=Count("id")).order_by())
+    rows = [r for r in rows if r["grade_determined"]]
     keys = sorted({(r["period__year"], r["period__quarter"]) for r in rows})
     index = {k: i for i, k in enumerate(keys)}
     counts = {g.value: [0] * len(keys) for g in Grade}
@@ -287,8 +295,7 @@ def _cap_usage(scope: ReportScope, filters: Filters) -> Panel:
         table_rows), chart, note=_("§八(一)：“好”等次不超过参加考核人数的 40%（按本机关设置）。"))
 
 
-def _by_section(scope: ReportScope, base: QuerySet[Assessment]) -> Panel:
-    sections = sections_in(scope)
+def _by_section(sections: list[Section], base: QuerySet[Assessment]) -> Panel:
     rows = list(_decided(base).values("section_id", "grade", "grade_determined")
                 .annotate(n=Count("id")).order_by())
     counts = _distribution(rows, [s.pk for s in sections], lambda r: r["section_id"])
@@ -296,9 +303,8 @@ def _by_section(scope: ReportScope, base: QuerySet[Assessment]) -> Panel:
                         counts)
 
 
-def _scores(scope: ReportScope, base: QuerySet[Assessment]) -> Panel:
+def _scores(sections: list[Section], base: QuerySet[Assessment]) -> Panel:
     """Composite scores in bands of ten, per section, counted in the database."""
-    sections = sections_in(scope)
     bucket = Case(*[When(composite_score__gte=low, then=Value(low)) for low, _l in
                     SCORE_BUCKETS[:-1]], default=Value(0), output_field=IntegerField())
     rows = (base.exclude(composite_score=None).annotate(bucket=bucket)
@@ -313,12 +319,19 @@ def _scores(scope: ReportScope, base: QuerySet[Assessment]) -> Panel:
         [s.name, *[counts.get((s.pk, low), 0) for low in lows]] for s in sections]), chart)
 
 
-def _frontline(base: QuerySet[Assessment]) -> Panel:
-    """§八(一): the 好 places should lean towards front-line and hardship posts."""
+def _totals(base: QuerySet[Assessment]) -> dict[str, int]:
+    """The counts of the front-line and the special panels, in one query."""
     good = Q(state__in=DECIDED, grade=Grade.GOOD)
-    totals = base.aggregate(people=Count("id"), front=Count("id", filter=Q(frontline=True)),
-                            good=Count("id", filter=good),
-                            front_good=Count("id", filter=good & Q(frontline=True)))
+    return base.aggregate(
+        people=Count("id"), front=Count("id", filter=Q(frontline=True)),
+        good=Count("id", filter=good), front_good=Count("id", filter=good & Q(frontline=True)),
+        direct_good=Count("id", filter=Q(direct=True, proposed_grade=Grade.GOOD)),
+        direct_poor=Count("id", filter=Q(direct=True, proposed_grade=Grade.POOR)),
+        undetermined=Count("id", filter=Q(grade_determined=False)))
+
+
+def _frontline(totals: dict[str, int]) -> Panel:
+    """§八(一): the 好 places should lean towards front-line and hardship posts."""
     headcount = share(totals["front"], totals["people"])
     of_good = share(totals["front_good"], totals["good"])
     chart = bars("frontline", _("基层一线人员占比"), [_("参加考核人数"), _("“好”等次")],
@@ -332,12 +345,8 @@ def _frontline(base: QuerySet[Assessment]) -> Panel:
     ]), chart, note=_("“好”等次中基层一线人员的占比不低于其人数占比，即体现了向基层一线倾斜。"))
 
 
-def _special(base: QuerySet[Assessment]) -> Panel:
+def _special(totals: dict[str, int]) -> Panel:
     """Direct determinations (§九(一)) and grades not determined because of leave (§十(三))."""
-    totals = base.aggregate(
-        direct_good=Count("id", filter=Q(direct=True, proposed_grade=Grade.GOOD)),
-        direct_poor=Count("id", filter=Q(direct=True, proposed_grade=Grade.POOR)),
-        undetermined=Count("id", filter=Q(grade_determined=False)))
     labels = [_("直接确定为“好”"), _("直接确定为“较差”"), _("不确定等次")]
     values = [totals["direct_good"], totals["direct_poor"], totals["undetermined"]]
     chart = bars("special", _("直接确定与不确定等次"), labels,
@@ -386,11 +395,14 @@ def _people(base: QuerySet[Assessment]) -> Panel:
              .values_list("period__year", "period__quarter", "person__name",
                           "person__personnel_no", "section__name", "category", "frontline",
                           "composite_score", "grade", "grade_determined", "state"))
-    categories, grades, states = dict(Category.choices), dict(Grade.choices), dict(State.choices)
+    # The labels and the quarters' names translated once, not once a row.
+    categories, grades, states = ({value: str(label) for value, label in choices.choices}
+                                  for choices in (Category, Grade, State))
+    named = cache(quarter_label)
     undetermined, yes = _("不确定等次"), _("是")
     # Each person's report, its address reversed once rather than once a row.
     person_url = reverse("reports_person", args=["-"]).removesuffix("-/")
-    rows = [[quarter_label(year, quarter), Link(name, f"{person_url}{quote(number)}/"),
+    rows = [[named(year, quarter), Link(name, f"{person_url}{quote(number)}/"),
              section, categories[category], yes if frontline else "", score,
              grades.get(grade, grade) if determined else undetermined, states[state]]
             for (year, quarter, name, number, section, category, frontline, score, grade,

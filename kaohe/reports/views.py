@@ -168,8 +168,9 @@ def progress_chart(request: ActorRequest, code: str) -> HttpResponse:
 
 def _results(request: ActorRequest, code: str) -> tuple[Any, Any, FilterForm, Filters, Board]:
     organ, scope = selectors.organ_and_scope(request.actor, code)
-    form, filters = _filters(request, selectors.sections_in(scope))
-    return organ, scope, form, filters, selectors.results_board(scope, filters)
+    sections = selectors.sections_in(scope)
+    form, filters = _filters(request, sections)
+    return organ, scope, form, filters, selectors.results_board(scope, filters, sections)
 
 
 @login_required

@@ -30,6 +30,7 @@ from kaohe.ballots import selectors as ballot_selectors
 from kaohe.errors import NotAllowed
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
+from kaohe.org.models import Organ
 from kaohe.plans.models import Task
 from kaohe.web import nav
 
@@ -44,14 +45,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    organs = selectors.organs_for(actor)
+    # The organs' table and their annual links are for those who see whole organs.
+    sees_organs = bool(actor.whole_organ_ids or actor.department_organ_ids
+                       or actor.is_system_admin)
+    organs = selectors.organs_for(actor) if sees_organs else Organ.objects.none()
     context = {
+        "sees_organs": sees_organs,
         "organs": organs,
         "organ_links": nav.organ_links(actor, organs),
         "annual_year": nav.annual_year(),
         "my_sections": selectors.sections_by_id(actor, actor.section_ids),
         "todo": assessment_selectors.todo(actor),
-        "latest_result": assessment_selectors.latest_result(actor),
         "ballots_to_vote": ballot_selectors.to_vote(actor.person, timezone.localdate()),
     }
     return render(request, "web/home.html", context)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
 from tests.personas import World
 
 Sign = Callable[[str | None], Client]
@@ -76,3 +79,20 @@ def test_english_is_available(client_for: Sign) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
     assert "Section chief" in page and "科室正职" not in page
+
+
+def test_the_home_counts_what_waits_on_the_person(world: World, client_for: Sign) -> None:
+    """Requests for the liaison's opinion still unanswered and follow-ups still open are counted
+    on the to-do list; those answered or done are not."""
+    staff, colleague = world.assessments["staff"], world.people["colleague"]
+    for answered_at in (None, timezone.now()):
+        LiaisonRequest.objects.create(assessment=staff, liaison=colleague, question="?",
+                                      asked_by=world.users["chief"], answered_at=answered_at)
+    for kind, done_on in [(FollowUpKind.REMINDER_TALK, None), (FollowUpKind.CRITICISM, None),
+                          (FollowUpKind.ADMONITION, datetime.date(2025, 8, 1))]:
+        FollowUp.objects.create(assessment=staff, kind=kind, assigned_to=colleague,
+                                done_on=done_on)
+    page = client_for("colleague").get(reverse("home")).content.decode()
+    assert "征求意见待答复：1" in page and "结果运用待完成：2" in page
+    page = client_for("chief").get(reverse("home")).content.decode()
+    assert "征求意见待答复" not in page and "结果运用待完成" not in page
