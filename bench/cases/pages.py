@@ -1,6 +1,6 @@
 """What one request costs the application, page by page: CPU time of the Django process per
 request (the database server's own work is not in it), through the test client with a signed-in
-user, against a bare view through the same middleware in the same run.
+user, against a bare view through the same middleware requested in turn by the same user.
 
 - the key pages of each role at the demo organ's size (21 people taking part, a year closed,
   the next quarter open with every summary submitted): each within 3× the bare view; and the
@@ -41,17 +41,28 @@ DEMO_YEAR = 2025  # closed with every form; the first quarter of the next year i
 BARE = "/bench/bare/"
 
 
+def once(client: Client, path: str) -> float:
+    """The CPU time of the process for one request, in milliseconds."""
+    started = time.process_time()
+    response = client.get(path)
+    spent = time.process_time() - started
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    return spent * 1000
+
+
 def cpu_ms(client: Client, path: str, repeats: int) -> float:
     """The median CPU time of the process for one request, after one to warm the caches."""
-    def once() -> float:
-        started = time.process_time()
-        response = client.get(path)
-        spent = time.process_time() - started
-        assert response.status_code == 200, f"{path}: {response.status_code}"
-        return spent * 1000
+    once(client, path)
+    return statistics.median(once(client, path) for _ in range(max(repeats, 3)))
 
-    once()
-    return statistics.median(once() for _ in range(max(repeats, 3)))
+
+def against_bare(client: Client, path: str, repeats: int) -> tuple[float, float]:
+    """The medians of the page and of the bare view for the same user, requested in turn so
+    that a change of the machine's load weighs on both alike."""
+    once(client, BARE), once(client, path)
+    pairs = [(once(client, BARE), once(client, path)) for _ in range(max(repeats, 3))]
+    return (statistics.median(page for _bare, page in pairs),
+            statistics.median(bare for bare, _page in pairs))
 
 
 def signed_in(username: str) -> Client:
@@ -134,16 +145,17 @@ def pages(ctx: Context) -> list[Measure]:
 
 
 def demo_pages(ctx: Context, period: Period, repeats: int) -> list[Measure]:
+    """Each page against the bare view requested in turn by the same user: what a request
+    costs before any page (the session, the account, the actor, the second-factor policy)
+    depends on the user's roles."""
     clients: dict[str, Client] = {}
-    bare = cpu_ms(clients.setdefault("fengx", signed_in("fengx")), BARE, repeats)
-    measures = [Measure(CASE, f"bare view (ceiling) `{BARE}`", bare, "ms")]
+    measures = []
     for name, login, path in key_pages(period):
-        client = clients.setdefault(login, signed_in(login))
-        spent = cpu_ms(client, path, repeats)
+        spent, bare = against_bare(clients.setdefault(login, signed_in(login)), path, repeats)
         measures.append(Measure(
             CASE, f"demo organ, {name} `{path}`", spent, "ms",
-            comparison=f"{spent / bare:.1f}× the bare view", target="≤ 3× the bare view",
-            met=ctx.target(spent <= 3 * bare)))
+            detail=f"bare view {bare:.1f} ms", comparison=f"{spent / bare:.1f}× the bare view",
+            target="≤ 3× the bare view", met=ctx.target(spent <= 3 * bare)))
     return measures
 
 
