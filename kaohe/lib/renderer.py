@@ -3,9 +3,9 @@
 Django renders every widget and label through a template: about a fifth of a millisecond each.
 The review screen shows one proposal form per person (a score field per indicator, the grade,
 five texts, a check box), which made rendering half of its time. This renderer writes exactly
-the markup of Django's own templates for inputs, textareas, selects, labels, error lists and
-the field group of `as_div` (a test compares both renderers field by field and form by form)
-and leaves every other template to Django.
+the markup of Django's own templates for inputs, textareas, selects, labels, error lists, the
+field group and the whole of `as_div` (a test compares both renderers field by field and form
+by form) and leaves every other template to Django.
 """
 
 from __future__ import annotations
@@ -98,6 +98,26 @@ def _field(field: Any) -> str:
     return f"\n  {label}\n\n{help_text}\n{field.errors}\n{field}".strip()
 
 
+def _div(context: dict[str, Any]) -> str:
+    """django/forms/div.html, what `as_div` renders: the form's own errors, then a group a
+    field, the hidden fields inside the last one."""
+    errors, fields = context["errors"], context["fields"]
+    hidden = "".join(conditional_escape(field) for field in context["hidden_fields"])
+    parts = [conditional_escape(errors), "\n"]
+    if errors and not fields:
+        parts.append(f"\n  <div>{hidden}</div>\n")
+    parts.append("\n")
+    for number, (field, _errors) in enumerate(fields, start=1):
+        classes = field.css_classes()
+        shown = f' class="{conditional_escape(classes)}"' if classes else ""
+        last = f"\n      {hidden}\n    " if number == len(fields) else ""
+        parts.append(f"\n  <div{shown}>\n    {field.as_field_group()}\n    {last}\n</div>\n")
+    parts.append("\n")
+    if not fields and not errors:
+        parts.append(f"\n  {hidden}\n")
+    return "".join(parts).strip()
+
+
 class FastRenderer(DjangoTemplates):
     """Django's default renderer, with the plain widgets and labels written in Python."""
 
@@ -116,6 +136,8 @@ class FastRenderer(DjangoTemplates):
             return mark_safe(_label(context))  # noqa: S308
         if template_name in ERROR_LISTS and "errors" in context:
             return mark_safe(_errors(context))  # noqa: S308
+        if template_name == "django/forms/div.html" and "fields" in context:
+            return mark_safe(_div(context))  # noqa: S308
         if template_name == "django/forms/field.html" and not context["field"].use_fieldset:
             return mark_safe(_field(context["field"]))  # noqa: S308
         return super().render(template_name, context, request)

@@ -53,6 +53,36 @@ def test_bound_form_with_errors_renders_identically() -> None:
     assert "&lt;script&gt;" in str(fast["note"])  # user input stays escaped
 
 
+class OnlyHidden(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, object]:
+        raise forms.ValidationError(TRICKY)
+
+
+class Required(Everything):
+    """Django's required and error classes on each field's group."""
+
+    required_css_class = "required"
+    error_css_class = "error"
+
+
+def test_as_div_of_hidden_fields_and_form_errors_renders_identically() -> None:
+    assert_same_markup(*both(OnlyHidden))  # no errors: the hidden fields alone
+    slow, fast = both(OnlyHidden, data={"token": "", "step": "x"})
+    assert not slow.is_valid() and not fast.is_valid()
+    assert_same_markup(slow, fast)  # errors, no visible field: hidden fields in a div
+    assert '<div><input type="hidden" name="token"' in fast.as_div()
+
+
+def test_as_div_with_form_errors_and_field_classes_renders_identically() -> None:
+    slow, fast = both(Required, data={"name": "", "choice": "a", "grouped": "3"})
+    slow.add_error(None, TRICKY), fast.add_error(None, TRICKY)
+    assert_same_markup(slow, fast)
+    assert "error" in fast["name"].css_classes() and 'class="required"' in fast.as_div()
+
+
 def test_every_form_shares_it_and_the_proposal_form_renders_as_before() -> None:
     indicators = [Indicator(code="q1", name="工作质量", description=TRICKY),
                   Indicator(code="q2", name="工作效率", description="")]
