@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 
@@ -14,10 +15,23 @@ def paged(items: Any, size: int, number: Any, *, param: str = "page",
     """Page `number` of `items`, a list or a query (the first page when `number` is missing
     or not a number, the last when beyond), with what the pager's links need: `param` and
     the rest of the query."""
-    page = Paginator(items, size).get_page(number)
+    page = _first_page(items, size) if str(number or 1) == "1" else None
+    if page is None:
+        page = Paginator(items, size).get_page(number)
     page.param = param  # type: ignore[attr-defined]
     page.query = query  # type: ignore[attr-defined]
     return page
+
+
+def _first_page(items: Any, size: int) -> Page | None:
+    """The first page of a query, its rows read before they are counted: when they all fit
+    on it, as in most sections and organs, there is nothing left to count."""
+    if not isinstance(items, QuerySet):
+        return None
+    head = list(items[:size + 1])
+    if len(head) <= size:
+        return Paginator(head, size).page(1)
+    return Page(head[:size], 1, Paginator(items, size))
 
 
 def page_of(request: HttpRequest, items: Any, size: int,

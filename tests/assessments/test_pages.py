@@ -162,7 +162,9 @@ def test_screens_cost_the_same_queries_for_3_or_30_people(client_for: Sign, worl
         Assessment.objects.create(period=period, person=person, section=world.section_a,
                                   category=Category.STAFF, state=State.PROPOSED,
                                   proposed_grade="好")
-    assert count() == few
+    # The review screen shows 20 a page: a section that fits is read without counting it.
+    counted = 1 if screen == "review_screen" else 0
+    assert count() == few + counted
 
 
 def test_chief_decomposes_a_task_and_it_reaches_the_summary(client_for: Sign,

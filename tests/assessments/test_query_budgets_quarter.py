@@ -47,7 +47,9 @@ def test_quarter_lists_cost_the_same_queries_for_3_or_30_rows(
                 by=world.users["office"])
     assert Assessment.objects.filter(period=period, section=world.section_a).count() >= (
         before + 27)
-    assert queries(client, url, headers) == few
+    # The review screen shows 20 a page: only a section beyond one page is counted.
+    counted = 1 if "/review/" in url else 0
+    assert queries(client, url, headers) == few + counted
 
 
 def test_the_quarters_a_person_sees_are_found_without_joining_their_assessments(
