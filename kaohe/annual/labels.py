@@ -3,6 +3,10 @@ for the year) as the reader reads it: 好 / Good, 优秀 / Excellent."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.utils.translation import get_language
+
 from kaohe.annual.models import AnnualGrade
 from kaohe.plans.models import Grade
 
@@ -11,5 +15,10 @@ LABELS = {**dict(Grade.choices), **dict(AnnualGrade.choices)}
 
 def grade_label(value: str) -> str:
     """The grade's label in the active language; anything else (no grade yet) unchanged."""
-    label = LABELS.get(str(value))
-    return str(label) if label is not None else value
+    return _translated(get_language()).get(str(value), value)
+
+
+@cache
+def _translated(language: str | None) -> dict[str, str]:
+    """Every label in one language, translated once: a page shows hundreds of grades."""
+    return {value: str(label) for value, label in LABELS.items()}

@@ -28,9 +28,10 @@ class People(dict[int, Person]):
     """The people of an overview, read when first needed: a page reads only its own rows
     (`load`); any other use reads all of them at once, never one query a person."""
 
-    def __init__(self, ids: Iterable[int]) -> None:
+    def __init__(self, ids: Iterable[int], organ: Organ) -> None:
         super().__init__()
         self.ids = list(ids)
+        self.organs = {organ.pk: organ}  # the overview's own, most people's
 
     def __missing__(self, person_id: int) -> Person:
         self.load(self.ids)
@@ -41,9 +42,11 @@ class People(dict[int, Person]):
         shared: joined, the same organ row was decoded again for each of thousands."""
         persons = Person.objects.select_related("section").in_bulk(
             [pk for pk in ids if pk not in self])
-        organs = Organ.objects.in_bulk({person.organ_id for person in persons.values()})
+        others = {person.organ_id for person in persons.values()} - self.organs.keys()
+        if others:
+            self.organs.update(Organ.objects.in_bulk(others))
         for person in persons.values():
-            person.organ = organs[person.organ_id]
+            person.organ = self.organs[person.organ_id]
         self.update(persons)
 
 
@@ -132,8 +135,11 @@ class Overview:
 
 def annual_year(organ: Organ, year: int) -> AnnualYear:
     """The organ's settings for the year; the defaults (unsaved) until the office saves any."""
-    return (AnnualYear.objects.filter(organ=organ, year=year).first()
-            or AnnualYear(organ=organ, year=year))
+    found = AnnualYear.objects.filter(organ=organ, year=year).first()
+    if found is None:
+        return AnnualYear(organ=organ, year=year)
+    found.organ = organ  # already read: the overview and its page use it
+    return found
 
 
 # The columns the recommendation follows from, read as plain values: building the assessments
@@ -167,7 +173,7 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
         if not result.assessed:  # refusing to take part: no assessment at all, a row here
             quarters.setdefault(person_id, [])
             numbers[person_id] = result.number
-    loader = People(quarters)
+    loader = People(quarters, annual.organ)
     rows = [
         Row(person_id=person_id, people=loader, result=results.get(person_id),
             rec=rules.evaluate(numbers[person_id], found_, annual,

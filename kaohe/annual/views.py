@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe import limits
 from kaohe.annual import forms, selectors, services, tasks
+from kaohe.annual.labels import grade_label
 from kaohe.audit import chain as audit
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt, form_errors
@@ -45,7 +46,8 @@ def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
         "view": view, "organ": view.annual.organ, "year": year, "rows": rows, "ranked": ranked,
         "settings_form": forms.SettingsForm(instance=view.annual),
         "announce_form": forms.AnnounceForm(), "refusal_form": forms.RefusalForm(),
-        "grades": forms.DecideForm.base_fields["grade"].choices,  # type: ignore[attr-defined]
+        "grades": [(value, grade_label(value)) for value, _label in  # each row's select
+                   forms.DecideForm.base_fields["grade"].choices],  # type: ignore[attr-defined]
     })
 
 
