@@ -258,10 +258,10 @@ def counter_context(actor: Actor, period: Period) -> dict[str, Any]:
     approve, who else holds a proposed 好 and who will approve them."""
     fixed = selectors.split_fixed(period)
     approves = (period.organ_id in actor.whole_organ_ids
-                or selectors.to_approve(actor, period).exists())
+                or (access.approves_anyone(actor)
+                    and selectors.to_approve(actor, period).exists()))
     return {"period": period, "quota": selectors.quota(period), "split_fixed": fixed,
             "own_shares": selectors.own_shares(actor, period) if fixed else [],
-            "proposed_good": selectors.proposed_good(period),
             "holders": selectors.good_holders(period) if approves and not fixed else None,
             "may_plan": access.may_plan_quota(actor, period.organ)}
 

@@ -213,6 +213,7 @@ class Quota:
     ratio: Decimal
     limit: int
     used: int
+    asked: int = 0  # proposed 好 and not yet approved: they will ask for a place
 
     @property
     def remaining(self) -> int:

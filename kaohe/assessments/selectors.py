@@ -5,10 +5,12 @@ what keeps a quarter open, who supervises whom, days on leave)."""
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -32,6 +34,7 @@ from kaohe.assessments.models import (
     State,
     Transition,
 )
+from kaohe.lib.encryption import EncryptedTextField
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Assignment, Category, Person, Section
@@ -40,6 +43,9 @@ from kaohe.plans.models import Grade, Period, PeriodState
 from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, workdays_in, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
+# The assessment's texts, encrypted at rest: a read that shows none of them leaves them out
+# rather than decrypt them all.
+TEXTS = [f.name for f in Assessment._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
 def visible_assessments(actor: Actor) -> AssessmentQuerySet:
@@ -109,14 +115,16 @@ def quota(period: Period) -> rules.Quota:
     counts = period.assessments.aggregate(
         participants=Count("id"), determined=Count("id", filter=Q(grade_determined=True)),
         good=Count("id", filter=good),
-        direct_good=Count("id", filter=good & Q(direct=True, proposed_grade=Grade.GOOD)))
+        direct_good=Count("id", filter=good & Q(direct=True, proposed_grade=Grade.GOOD)),
+        asked=Count("id", filter=Q(state=State.PROPOSED, proposed_grade=Grade.GOOD)))
     base = rules.cap_base(counts["participants"], counts["determined"],
                           includes_undetermined=plan.base_includes_undetermined)
     return rules.Quota(
         participants=base, ratio=plan.good_ratio,
         limit=rules.good_limit(base, plan.good_ratio, plan.good_rounding),
         used=rules.places_used(counts["good"], counts["direct_good"],
-                               direct_good_counts=plan.direct_good_counts))
+                               direct_good_counts=plan.direct_good_counts),
+        asked=counts["asked"])
 
 
 # --- the split of the places among sections (§八(一), decision 0015) ------------------------------
@@ -279,8 +287,9 @@ def unfinished(period: Period) -> list[str]:
 def work_unfinished(period: Period) -> list[str]:
     """Results not yet told, and the 好 list not yet published: nothing overrides these."""
     problems = [
-        _("%(name)s：%(state)s") % {"name": a.person.name, "state": State(a.state).label}
-        for a in period.assessments.exclude(state__in=FINISHED).select_related("person")
+        _("%(name)s：%(state)s") % {"name": name, "state": State(state).label}
+        for name, state in period.assessments.exclude(state__in=FINISHED)
+        .values_list("person__name", "state")
     ]
     if period.published_at is None:
         problems.append(str(_("“好”等次人员名单尚未公布")))
@@ -301,30 +310,30 @@ def appeals_open(period: Period) -> list[str]:
     ]
     try:
         windows = [_("%(name)s：申诉期未满（至 %(deadline)s）") % {
-            "name": a.person.name, "deadline": deadline.isoformat()}
-            for a, deadline in open_appeal_windows(period)]
+            "name": name, "deadline": deadline.isoformat()}
+            for name, deadline in open_appeal_windows(period)]
     except CalendarNotCovered as missing:
         windows = [str(missing)]
     return undecided + windows
 
 
-def open_appeal_windows(period: Period) -> list[tuple[Assessment, datetime.date]]:
-    """(assessment, last day to appeal) of those told their result who may still appeal
+def open_appeal_windows(period: Period) -> list[tuple[str, datetime.date]]:
+    """(name, last day to appeal) of those told their result who may still appeal
     today and have not. One calendar lookup per distinct feedback day."""
     day = today()
     told = (period.assessments.filter(state__in=FINISHED, appeal__isnull=True,
                                       feedback_given_on__isnull=False,
                                       feedback_given_on__gte=day - WINDOW_HORIZON)
-            .select_related("person").order_by("feedback_given_on", "person__personnel_no"))
+            .order_by("feedback_given_on", "person__personnel_no")
+            .values_list("person__name", "feedback_given_on"))
     deadlines: dict[datetime.date, datetime.date] = {}
     found = []
-    for a in told:
-        feedback = a.feedback_given_on
+    for name, feedback in told:
         assert feedback is not None  # filtered above
         if feedback not in deadlines:
             deadlines[feedback] = add_working_days(feedback, rules.APPEAL_WORKING_DAYS)
         if day <= deadlines[feedback]:
-            found.append((a, deadlines[feedback]))
+            found.append((name, deadlines[feedback]))
     return found
 
 
@@ -408,11 +417,6 @@ def waiting_approval(actor: Actor, period: Period) -> QuerySet[Assessment]:
     return to_approve(actor, period).filter(state__in=rules.states_allowing("approve"))
 
 
-def proposed_good(period: Period) -> int:
-    """Those proposed 好 and not yet approved: they will ask for a place."""
-    return period.assessments.filter(state=State.PROPOSED, proposed_grade=Grade.GOOD).count()
-
-
 def state_counts(actor: Actor, periods: list[Period]) -> dict[int, dict[str, int]]:
     """period id → state → how many of the assessments this actor sees, in one query."""
     counts: dict[int, dict[str, int]] = {}
@@ -426,8 +430,8 @@ def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
     """period id → the actor's own assessment in it, for the quarters page."""
     if actor.person is None:
         return {}
-    return {a.period_id: a for a in
-            visible_assessments(actor).filter(person=actor.person, period__in=periods)}
+    return {a.period_id: a for a in visible_assessments(actor)
+            .filter(person=actor.person, period__in=periods).defer(*TEXTS)}
 
 
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
@@ -462,15 +466,18 @@ class Todo:
 def _queue_counts(actor: Actor,
                   open_: QuerySet[Assessment]) -> list[tuple[int, str, int, str]]:
     """(quarter, what waits, how many, the page where it is done) for the reviewer and the
-    approver, in one query."""
-    review, approve = access.reviewable(actor), access.approvable(actor)
-    waiting = [
-        (str(_("待审核评鉴")), review & Q(state__in=UNDER_REVIEW), "review_screen"),
-        (str(_("待审定")), approve & Q(state__in=rules.states_allowing("approve")),
-         "approval_screen"),
-        (str(_("待反馈")), review & Q(state__in=rules.states_allowing("feedback")),
-         "review_screen")]
-    rows = (open_.filter(review | approve).values("period_id").order_by()
+    approver, in one query; nothing to ask for everyone else."""
+    review = access.reviewable(actor) if access.reviews_anyone(actor) else None
+    approve = access.approvable(actor) if access.approves_anyone(actor) else None
+    waiting = [(label, scope & Q(state__in=states), page) for label, scope, states, page in [
+        (_("待审核评鉴"), review, UNDER_REVIEW, "review_screen"),
+        (_("待审定"), approve, rules.states_allowing("approve"), "approval_screen"),
+        (_("待反馈"), review, rules.states_allowing("feedback"), "review_screen"),
+    ] if scope is not None]
+    if not waiting:
+        return []
+    rows = (open_.filter(reduce(operator.or_, (when for _l, when, _p in waiting)))
+            .values("period_id").order_by()
             .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when, _p) in
                          enumerate(waiting)}))
     return [(row["period_id"], label, row[f"n{i}"], page)
@@ -481,11 +488,12 @@ def todo(actor: Actor) -> Todo:
     if actor.person is None:
         return Todo([], [], 0, 0)
     today = timezone.localdate()
-    open_ = visible_assessments(actor).filter(period__state=PeriodState.OPEN)
-    # The person's own quarters, newest first, read once for the to-do and the latest result.
+    # The person's own quarters, newest first, read once for the to-do and the latest result;
+    # the home page shows none of their texts, which are left undecrypted.
     own = list(visible_assessments(actor).filter(person=actor.person).select_related("period")
-               .order_by("-period__year", "-period__quarter"))
-    counted = _queue_counts(actor, open_)
+               .defer(*TEXTS).order_by("-period__year", "-period__quarter"))
+    counted = _queue_counts(actor,
+                            visible_assessments(actor).filter(period__state=PeriodState.OPEN))
     # The queues' quarters are most often the person's own, already read.
     periods = {a.period_id: a.period for a in own}
     missing = {period_id for period_id, _label, _n, _p in counted} - periods.keys()

@@ -55,6 +55,9 @@ from kaohe.org.scopes import (
     approvable as approvable,
 )
 from kaohe.org.scopes import (
+    approves_anyone as approves_anyone,
+)
+from kaohe.org.scopes import (
     assessment_scope as assessment_scope,
 )
 from kaohe.org.scopes import (
@@ -74,6 +77,9 @@ from kaohe.org.scopes import (
 )
 from kaohe.org.scopes import (
     reviewable as reviewable,
+)
+from kaohe.org.scopes import (
+    reviews_anyone as reviews_anyone,
 )
 from kaohe.org.scopes import (
     section_scope as section_scope,

@@ -151,6 +151,11 @@ def reviewable(actor: Actor) -> Q:
     return scope & _not_own(actor)
 
 
+def reviews_anyone(actor: Actor) -> bool:
+    """Whether reviewable can hold anyone: its conditions, without a query."""
+    return bool(actor.chief_of or actor.overseen_ids)
+
+
 def _not_own(actor: Actor) -> Q:
     """Nobody reviews or approves their own assessment, whatever else they are."""
     return ~Q(person_id=actor.person.pk) if actor.person else Q()
@@ -165,6 +170,12 @@ def approvable(actor: Actor) -> Q:
     if Role.PRINCIPAL in actor.roles or Role.OFFICE in actor.roles:
         scope |= Q(category=Category.CHIEF, period__organ_id__in=actor.whole_organ_ids)
     return scope & _not_own(actor)
+
+
+def approves_anyone(actor: Actor) -> bool:
+    """Whether approvable can hold anyone: its conditions, without a query."""
+    return bool(actor.overseen_ids
+                or (actor.whole_organ_ids and actor.roles & {Role.PRINCIPAL, Role.OFFICE}))
 
 
 # --- appeals (§十(二)) ---------------------------------------------------------------------------

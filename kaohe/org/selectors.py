@@ -34,10 +34,13 @@ def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
 
 def sections_by_id(actor: Actor, ids: frozenset[int]) -> QuerySet[Section]:
     """The sections an actor is responsible for (as chief or leader in charge), each with the
-    people the actor may see."""
+    people the actor may see: all of its people, whom the section's card counts."""
+    if not ids:
+        return Section.objects.none()  # most people: no query to build
     people = Person.objects.restrict(actor).filter(active=True).order_by("category", "personnel_no")
-    return _with_headcount(Section.objects.filter(id__in=ids)).prefetch_related(
-        Prefetch("people", queryset=people, to_attr="visible"))
+    return (Section.objects.filter(id__in=ids).select_related("organ")
+            .order_by("organ__code", "code")
+            .prefetch_related(Prefetch("people", queryset=people, to_attr="visible")))
 
 
 def _with_headcount(sections: QuerySet[Section]) -> QuerySet[Section]:

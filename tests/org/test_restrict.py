@@ -97,6 +97,16 @@ def test_assessments(shared_world: World, db: None, action: str, persona: str) -
 
 
 @pytest.mark.parametrize("persona", [ANON, *PERSONAS])
+def test_who_reviews_or_approves_anyone_is_known_without_a_query(shared_world: World, db: None,
+                                                                 persona: str) -> None:
+    """The pages skip the reviewer's and approver's reads for everyone else: the answer must
+    be the table's, for every persona."""
+    actor = actor_of(shared_world, persona)
+    assert access.reviews_anyone(actor) == (persona in ASSESSMENTS["review"])
+    assert access.approves_anyone(actor) == (persona in ASSESSMENTS["approve"])
+
+
+@pytest.mark.parametrize("persona", [ANON, *PERSONAS])
 def test_people(shared_world: World, db: None, persona: str) -> None:
     found = Person.objects.restrict(actor_of(shared_world, persona))
     assert pks(found) == expected(shared_world.people, PEOPLE, persona)

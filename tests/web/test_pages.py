@@ -10,15 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
+from kaohe.org.models import Person
 from tests.personas import World
 
 Sign = Callable[[str | None], Client]
 
 
-def test_chief_home_lists_own_section_people_only(client_for: Sign) -> None:
+def test_chief_home_lists_own_section_people_only(world: World, client_for: Sign) -> None:
     page = client_for("chief").get(reverse("home")).content.decode()
     assert "甲科" in page and "Staff" in page and "Colleague" in page
     assert "Other Staff" not in page
+    active = Person.objects.filter(section=world.section_a, active=True).count()
+    assert f"<small>{active} 人</small>" in page  # the card counts whom it lists
 
 
 def test_leader_home_lists_overseen_sections(client_for: Sign) -> None:
