@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kaohe.org.access import Actor
 from kaohe.org.models import (
@@ -32,15 +32,25 @@ def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
     return _with_headcount(organ.sections.all())
 
 
-def sections_by_id(actor: Actor, ids: frozenset[int]) -> QuerySet[Section]:
+def sections_by_id(actor: Actor, ids: frozenset[int]) -> list[Section]:
     """The sections an actor is responsible for (as chief or leader in charge), each with the
-    people the actor may see: all of its people, whom the section's card counts."""
+    people the actor may see (`visible`): all of its people, whom the section's card counts.
+    The people and their sections in one query; a section with nobody in another."""
     if not ids:
-        return Section.objects.none()  # most people: no query to build
-    people = Person.objects.restrict(actor).filter(active=True).order_by("category", "personnel_no")
-    return (Section.objects.filter(id__in=ids).select_related("organ")
-            .order_by("organ__code", "code")
-            .prefetch_related(Prefetch("people", queryset=people, to_attr="visible")))
+        return []
+    sections: dict[int, Section] = {}
+    people: dict[int, list[Person]] = {}
+    for person in (Person.objects.restrict(actor).filter(active=True, section_id__in=ids)
+                   .select_related("section__organ")
+                   .order_by("category", "personnel_no")):
+        assert person.section is not None  # filtered above
+        sections.setdefault(person.section.pk, person.section)
+        people.setdefault(person.section.pk, []).append(person)
+    if missing := ids - sections.keys():
+        sections.update(Section.objects.select_related("organ").in_bulk(missing))
+    for pk, section in sections.items():
+        section.visible = people.get(pk, [])  # type: ignore[attr-defined]
+    return sorted(sections.values(), key=lambda section: (section.organ.code, section.code))
 
 
 def _with_headcount(sections: QuerySet[Section]) -> QuerySet[Section]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaohe.assessments.models import FollowUp, FollowUpKind, LiaisonRequest
-from kaohe.org.models import Person
+from kaohe.org.models import Person, Section
 from tests.personas import World
 
 Sign = Callable[[str | None], Client]
@@ -24,9 +24,16 @@ def test_chief_home_lists_own_section_people_only(world: World, client_for: Sign
     assert f"<small>{active} 人</small>" in page  # the card counts whom it lists
 
 
-def test_leader_home_lists_overseen_sections(client_for: Sign) -> None:
+def test_leader_home_lists_overseen_sections(world: World, client_for: Sign) -> None:
     page = client_for("leader").get(reverse("home")).content.decode()
     assert "分管领导" in page and "甲科" in page and "乙科" not in page
+    # A section with nobody in it yet still has its card, after the others.
+    Section.objects.create(organ=world.organ, code="z", name="新设科",
+                           leader_in_charge=world.people["leader"])
+    page = client_for("leader").get(reverse("home")).content.decode()
+    cards = page.split('data-testid="my-section"')[1:]
+    assert "甲科" in cards[0] and "新设科" in cards[-1]
+    assert "<small>0 人</small>" in cards[-1] and "无可查看的人员" in cards[-1]
 
 
 def test_staff_home_shows_self_and_no_colleagues(client_for: Sign) -> None:
