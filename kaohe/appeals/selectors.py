@@ -97,8 +97,8 @@ def card(actor: Actor, assessment: Assessment) -> Card:
     except Refused:
         pass
     own = actor.person is not None and assessment.person_id == actor.person.pk
-    handler = (Assessment.objects.restrict(actor, "handle_appeal")
-               .filter(pk=assessment.pk).exists())
+    handler = access.may_list_appeals_to_handle(actor) and (
+        Assessment.objects.restrict(actor, "handle_appeal").filter(pk=assessment.pk).exists())
     return Card(
         appeal=appeal, deadline=deadline, deadline_error=error,
         may_file=own and appeal is None and deadline is not None

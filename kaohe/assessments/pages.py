@@ -57,8 +57,9 @@ def actions_for(actor: Actor, assessment: Assessment) -> frozenset[str]:
     return rules.available(
         assessment.state, determined=assessment.grade_determined,
         own=assessment.person_id == actor.person.pk,
-        reviewer=selectors.may_act(actor, "review", assessment),
-        approver=selectors.may_act(actor, "approve", assessment))
+        reviewer=access.reviews_anyone(actor) and selectors.may_act(actor, "review", assessment),
+        approver=(access.approves_anyone(actor)
+                  and selectors.may_act(actor, "approve", assessment)))
 
 
 def proposal_form(assessment: Assessment, plan_indicators: list[Indicator],
