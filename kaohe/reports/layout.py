@@ -10,13 +10,13 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kaohe import spreadsheets
 from kaohe.plans.models import Grade
-from kaohe.reports.charts import Chart
+from kaohe.reports.charts import Chart, escape
 
 GRADE_COLORS = {Grade.GOOD: "#2e7d32", Grade.FAIRLY_GOOD: "#81c784", Grade.AVERAGE: "#f9a825",
                 Grade.POOR: "#c62828"}
@@ -69,7 +69,9 @@ class Panel:
 def cell_html(cell: Any) -> str:
     """A cell as the template showed it: a link, or the value localized and escaped."""
     if isinstance(cell, Link):
-        return format_html('<a href="{}">{}</a>', cell.url, cell.text)
+        return f'<a href="{escape(cell.url)}">{escape(cell.text)}</a>'
+    if type(cell) is str:
+        return escape(cell)  # nothing to localize, and never marked safe
     if type(cell) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(cell)  # what localize gives, without looking up three number formats
     return conditional_escape(localize("" if cell is None else cell))

@@ -1,5 +1,6 @@
-"""Statistics and analysis (§六 统计汇总, §八(一), §九(五)): every number is a GROUP BY in the
-database over the assessments an actor's report scope covers (kaohe.org.access.report_scope).
+"""Statistics and analysis (§六 统计汇总, §八(一), §九(五)) over the assessments an actor's report
+scope covers (kaohe.org.access.report_scope): across organs every number is a GROUP BY in the
+database; one organ's results are counted from one read of its rows (see _facts).
 
 A dashboard is a Board: panels of one chart and the table behind it. Pages, xlsx exports and
 chart downloads are all built from the same Board, so what is exported is what is shown.
@@ -8,19 +9,21 @@ chart downloads are all built from the same Board, so what is exported is what i
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kaohe.appeals.models import Appeal, AppealState
+from kaohe.appeals.models import AppealState
 from kaohe.assessments import rules
 from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments.models import (
@@ -178,16 +181,53 @@ def results_board(scope: ReportScope, filters: Filters,
     """Every results panel; `sections` are the scope's (sections_in), when already read."""
     base = Assessment.objects.filter(scope.assessments(), filters.q())
     sections = sections_in(scope) if sections is None else sections
-    by_quarter = _by_quarter_rows(base)
-    totals = _totals(base)
+    facts = _facts(base)
+    by_quarter = _by_quarter_rows(facts)
+    totals = _totals(facts)
     board = Board()
     board.panels += [_by_quarter(by_quarter), _trend(by_quarter), _by_year(by_quarter),
-                     _cap_usage(scope, filters), _by_section(sections, base),
-                     _scores(sections, base), _frontline(totals), _special(totals),
-                     _follow_ups(base), _appeals(base)]
+                     _cap_usage(scope, filters), _by_section(sections, facts),
+                     _scores(sections, facts), _frontline(totals), _special(totals),
+                     _follow_ups(base), _appeals(facts)]
     if scope.people:
-        board.panels.append(_people(base))
+        board.panels.append(_people(facts))
     return board
+
+
+class Fact(NamedTuple):
+    """One assessment in an organ's results, as plain values."""
+
+    year: int
+    quarter: int
+    name: str
+    number: str
+    section_id: int
+    section: str
+    category: str
+    frontline: bool
+    score: Decimal | None
+    grade: str
+    determined: bool
+    state: str
+    direct: bool
+    proposed: str
+    appeal: str | None  # its appeal's state, if appealed
+
+
+# The columns of a Fact, named as the queries name them (the grouped rows keep those names).
+FACT_COLUMNS = dict(zip(Fact._fields, (
+    "period__year", "period__quarter", "person__name", "person__personnel_no", "section_id",
+    "section__name", "category", "frontline", "composite_score", "grade", "grade_determined",
+    "state", "direct", "proposed_grade", "appeal__state"), strict=True))
+
+
+def _facts(base: QuerySet[Assessment]) -> list[Fact]:
+    """The organ's assessments in the scope, read once: its people table lists them all (in
+    the export), and the grade, section, score, front-line and appeal panels count the same
+    rows, which one GROUP BY each had read again."""
+    return [Fact(*row) for row in
+            base.order_by("period__year", "period__quarter", "section__code",
+                          "person__personnel_no").values_list(*FACT_COLUMNS.values())]
 
 
 def _decided(base: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -196,7 +236,7 @@ def _decided(base: QuerySet[Assessment]) -> QuerySet[Assessment]:
 
 def _distribution(rows: list[dict[str, Any]], keys: list[Any], key_of: Any,
                   ) -> dict[str, list[int]]:
-    """grade → counts along `keys`, from rows already grouped in the database."""
+    """grade → counts along `keys`, from rows already grouped."""
     found = {grade: [0] * len(keys) for grade, _l, _c in grade_series()}
     index = {key: i for i, key in enumerate(keys)}
     for row in rows:
@@ -217,11 +257,18 @@ def _grade_panel(key: str, title: str, first: str, labels: list[str],
                                     _("“好”占比")], rows), chart)
 
 
-def _by_quarter_rows(base: QuerySet[Assessment]) -> list[dict[str, Any]]:
+def _grouped(facts: list[Fact], *fields: str) -> list[dict[str, Any]]:
+    """The decided grades counted by `fields`, as a GROUP BY of their columns returns them."""
+    counted = Counter(tuple(getattr(fact, name) for name in fields)
+                      for fact in facts if fact.state in DECIDED)
+    return [{**{FACT_COLUMNS[name]: value for name, value in zip(fields, key, strict=True)},
+             "n": n} for key, n in counted.items()]
+
+
+def _by_quarter_rows(facts: list[Fact]) -> list[dict[str, Any]]:
     """The decided grades counted per quarter: the quarters', the trend's and the years'
     panels all read these rows."""
-    return list(_decided(base).values("period__year", "period__quarter", "grade",
-                                      "grade_determined").annotate(n=Count("id")).order_by())
+    return _grouped(facts, "year", "quarter", "grade", "determined")
 
 
 def _by_quarter(rows: list[dict[str, Any]]) -> Panel:
@@ -295,21 +342,17 @@ def _cap_usage(scope: ReportScope, filters: Filters) -> Panel:
         table_rows), chart, note=_("§八(一)：“好”等次不超过参加考核人数的 40%（按本机关设置）。"))
 
 
-def _by_section(sections: list[Section], base: QuerySet[Assessment]) -> Panel:
-    rows = list(_decided(base).values("section_id", "grade", "grade_determined")
-                .annotate(n=Count("id")).order_by())
+def _by_section(sections: list[Section], facts: list[Fact]) -> Panel:
+    rows = _grouped(facts, "section_id", "grade", "determined")
     counts = _distribution(rows, [s.pk for s in sections], lambda r: r["section_id"])
     return _grade_panel("sections", _("各科室等次分布"), _("科室"), [s.name for s in sections],
                         counts)
 
 
-def _scores(sections: list[Section], base: QuerySet[Assessment]) -> Panel:
-    """Composite scores in bands of ten, per section, counted in the database."""
-    bucket = Case(*[When(composite_score__gte=low, then=Value(low)) for low, _l in
-                    SCORE_BUCKETS[:-1]], default=Value(0), output_field=IntegerField())
-    rows = (base.exclude(composite_score=None).annotate(bucket=bucket)
-            .values("section_id", "bucket").annotate(n=Count("id")).order_by())
-    counts = {(r["section_id"], r["bucket"]): r["n"] for r in rows}
+def _scores(sections: list[Section], facts: list[Fact]) -> Panel:
+    """Composite scores in bands of ten, per section."""
+    counts = Counter((fact.section_id, _band(fact.score)) for fact in facts
+                     if fact.score is not None)
     labels = [label for _low, label in reversed(SCORE_BUCKETS)]
     lows = [low for low, _l in reversed(SCORE_BUCKETS)]
     chart = bars("scores", _("综合得分分布"), labels,
@@ -319,15 +362,20 @@ def _scores(sections: list[Section], base: QuerySet[Assessment]) -> Panel:
         [s.name, *[counts.get((s.pk, low), 0) for low in lows]] for s in sections]), chart)
 
 
-def _totals(base: QuerySet[Assessment]) -> dict[str, int]:
-    """The counts of the front-line and the special panels, in one query."""
-    good = Q(state__in=DECIDED, grade=Grade.GOOD)
-    return base.aggregate(
-        people=Count("id"), front=Count("id", filter=Q(frontline=True)),
-        good=Count("id", filter=good), front_good=Count("id", filter=good & Q(frontline=True)),
-        direct_good=Count("id", filter=Q(direct=True, proposed_grade=Grade.GOOD)),
-        direct_poor=Count("id", filter=Q(direct=True, proposed_grade=Grade.POOR)),
-        undetermined=Count("id", filter=Q(grade_determined=False)))
+def _band(score: Decimal) -> int:
+    """The lower end of the score's band: 90 for 90 and above … 0 below 60."""
+    return next((low for low, _label in SCORE_BUCKETS if score >= low), 0)
+
+
+def _totals(facts: list[Fact]) -> dict[str, int]:
+    """The counts of the front-line and the special panels."""
+    good = [fact for fact in facts if fact.state in DECIDED and fact.grade == Grade.GOOD]
+    return {
+        "people": len(facts), "front": sum(fact.frontline for fact in facts),
+        "good": len(good), "front_good": sum(fact.frontline for fact in good),
+        "direct_good": sum(fact.direct and fact.proposed == Grade.GOOD for fact in facts),
+        "direct_poor": sum(fact.direct and fact.proposed == Grade.POOR for fact in facts),
+        "undetermined": sum(not fact.determined for fact in facts)}
 
 
 def _frontline(totals: dict[str, int]) -> Panel:
@@ -372,29 +420,19 @@ def _follow_ups(base: QuerySet[Assessment]) -> Panel:
         [label, o, d] for label, o, d in zip(labels, opened, done, strict=True)]), chart)
 
 
-def appeal_counts(base: QuerySet[Assessment]) -> list[tuple[str, int]]:
+def _appeals(facts: list[Fact]) -> Panel:
     """(outcome, number of appeals) for the assessments shown, every outcome listed (§十(二))."""
-    counted = dict(Appeal.objects.filter(assessment__in=base).values("state")
-                   .annotate(n=Count("id")).values_list("state", "n"))
-    return [(str(state.label), counted.get(state.value, 0)) for state in AppealState]
-
-
-def _appeals(base: QuerySet[Assessment]) -> Panel:
-    counts = appeal_counts(base)
+    counted = Counter(fact.appeal for fact in facts if fact.appeal)
+    counts = [(str(state.label), counted.get(state.value, 0)) for state in AppealState]
     chart = bars("appeals", _("申诉及处理结果"), [label for label, _n in counts],
                  [Series(_("件数"), [n for _label, n in counts], "#455a64")])
     return Panel("appeals", Table(_("申诉及处理结果"), [_("结果"), _("件数")],
                                   [list(pair) for pair in counts]), chart)
 
 
-def _people(base: QuerySet[Assessment]) -> Panel:
-    """Every assessment in the scope, read as plain values (an organ's year is thousands);
-    the page shows the first PEOPLE_SHOWN, the export all of them."""
-    found = (base.order_by("period__year", "period__quarter", "section__code",
-                           "person__personnel_no")
-             .values_list("period__year", "period__quarter", "person__name",
-                          "person__personnel_no", "section__name", "category", "frontline",
-                          "composite_score", "grade", "grade_determined", "state"))
+def _people(facts: list[Fact]) -> Panel:
+    """Every assessment in the scope (an organ's year is thousands): the page shows the first
+    PEOPLE_SHOWN, the export all of them."""
     # The labels and the quarters' names translated once, not once a row.
     categories, grades, states = ({value: str(label) for value, label in choices.choices}
                                   for choices in (Category, Grade, State))
@@ -402,11 +440,10 @@ def _people(base: QuerySet[Assessment]) -> Panel:
     undetermined, yes = _("不确定等次"), _("是")
     # Each person's report, its address reversed once rather than once a row.
     person_url = reverse("reports_person", args=["-"]).removesuffix("-/")
-    rows = [[named(year, quarter), Link(name, f"{person_url}{quote(number)}/"),
-             section, categories[category], yes if frontline else "", score,
-             grades.get(grade, grade) if determined else undetermined, states[state]]
-            for (year, quarter, name, number, section, category, frontline, score, grade,
-                 determined, state) in found]
+    rows = [[named(f.year, f.quarter), Link(f.name, f"{person_url}{quote(f.number)}/"),
+             f.section, categories[f.category], yes if f.frontline else "", f.score,
+             grades.get(f.grade, f.grade) if f.determined else undetermined, states[f.state]]
+            for f in facts]
     return Panel("people", Table(_("人员考核结果"), [
         _("季度"), _("姓名"), _("科室"), _("人员类别"), _("基层一线"), _("综合得分"), _("等次"),
         _("状态")], rows), shown=PEOPLE_SHOWN)

@@ -1,5 +1,6 @@
 """Every dashboard, panel, export and chart issues the same number of queries for 3 or 30
-rows (ARCHITECTURE.md example 7): the numbers are GROUP BYs, not a query per row."""
+rows (ARCHITECTURE.md example 7): the numbers are GROUP BYs or counted from one read of the
+rows, never a query per row."""
 
 from __future__ import annotations
 
@@ -69,4 +70,6 @@ def test_reports_issue_a_fixed_number_of_queries(client_for: Callable[[str | Non
     count(client, url)  # warm caches that are not a cost of the rows
     few = count(client, url)
     grow(world)
-    assert count(client, url) == few
+    # The review screen shows 20 a page: only a section beyond one page is counted.
+    counted = 1 if url.endswith("/review/") else 0
+    assert count(client, url) == few + counted
