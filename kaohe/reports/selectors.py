@@ -121,12 +121,21 @@ def stages() -> list[tuple[str, Sequence[str]]]:
             (_("待确认"), (State.FEEDBACK,)), (_("已确认"), (State.ACKNOWLEDGED,))]
 
 
-def current_period(organ: Organ, period_id: int | None = None) -> Period | None:
-    periods = Period.objects.filter(organ=organ).select_related("plan")
+def organ_periods(organ: Organ) -> list[Period]:
+    """The organ's quarters with their plans, the latest first."""
+    return list(Period.objects.filter(organ=organ).select_related("plan")
+                .order_by("-year", "-quarter"))
+
+
+def current_period(organ: Organ, period_id: int | None = None,
+                   periods: list[Period] | None = None) -> Period | None:
+    """The quarter asked for, else the latest open one, else the latest closed one; from
+    `periods` (organ_periods) when already read."""
+    periods = organ_periods(organ) if periods is None else periods
     if period_id is not None:
-        return periods.filter(pk=period_id).first()
-    # "open" sorts after "closed": the latest open quarter first, else the latest closed one.
-    return periods.order_by("-state", "-year", "-quarter").first()
+        return next((p for p in periods if p.pk == period_id), None)
+    return next((p for p in periods if p.state == PeriodState.OPEN),
+                periods[0] if periods else None)
 
 
 def progress_board(scope: ReportScope, period: Period | None, today: datetime.date) -> Board:
@@ -164,12 +173,13 @@ def progress_board(scope: ReportScope, period: Period | None, today: datetime.da
                        overdue=overdue, quota=assessment_selectors.quota(period))
     if scope.people:
         late = (Assessment.objects.filter(scope.assessments(), period=period)
-                .exclude(state__in=FINISHED).select_related("person", "section")
-                .order_by("section__code", "person__personnel_no")) if overdue else []
+                .exclude(state__in=FINISHED).order_by("section__code", "person__personnel_no")
+                .values_list("pk", "person__name", "section__name", "state")) if overdue else []
         board.panels.append(Panel("overdue", Table(
             _("逾期未完成"), [_("姓名"), _("科室"), _("状态")],
-            [[Link(a.person.name, reverse("assessment_detail", args=[a.pk])), a.section.name,
-              a.get_state_display()] for a in late]),
+            [[Link(name, reverse("assessment_detail", args=[pk])), section,
+              str(State(state).label)]
+             for pk, name, section, state in late]),
             note=_("季度结束（%(day)s）后尚未完成反馈的考核。") % {"day": period.last_day}))
     return board
 

@@ -109,16 +109,16 @@ def home(request: ActorRequest) -> HttpResponse:
 
 # --- progress -----------------------------------------------------------------------------------
 
-def _progress(request: ActorRequest, code: str) -> tuple[Any, Any, Board]:
+def _progress(request: ActorRequest, code: str) -> tuple[Any, Any, Board, list[Period]]:
     organ, scope = selectors.organ_and_scope(request.actor, code)
-    period = selectors.current_period(organ, _period_id(request))
-    return organ, scope, selectors.progress_board(scope, period, timezone.localdate())
+    periods = selectors.organ_periods(organ)
+    period = selectors.current_period(organ, _period_id(request), periods)
+    return organ, scope, selectors.progress_board(scope, period, timezone.localdate()), periods
 
 
 @login_required
 def progress(request: ActorRequest, code: str) -> HttpResponse:
-    organ, scope, board = _progress(request, code)
-    periods = Period.objects.filter(organ=organ).order_by("-year", "-quarter")
+    organ, scope, board, periods = _progress(request, code)
     return _page(request, "reports/progress.html", board, organ=organ, scope=scope,
                  periods=periods, tab="progress",
                  may_remind=access.may_remind(request.actor, organ))
@@ -145,14 +145,14 @@ def remind(request: ActorRequest, period_id: int) -> HttpResponse:
 @login_required
 def progress_panel(request: ActorRequest, code: str) -> HttpResponse:
     """The part of the progress page that htmx refreshes every 30 seconds."""
-    organ, scope, board = _progress(request, code)
+    organ, scope, board, _periods = _progress(request, code)
     return _page(request, "reports/_progress_panel.html", board, organ=organ, scope=scope,
                  may_remind=access.may_remind(request.actor, organ))
 
 
 @login_required
 def progress_export(request: ActorRequest, code: str) -> FileResponse:
-    organ, _scope, board = _progress(request, code)
+    organ, _scope, board, _periods = _progress(request, code)
     period = board.extra["period"]
     return _export(request, board, "progress", {"period": period.pk if period else None},
                    f"{organ.code}-progress")
@@ -160,7 +160,7 @@ def progress_export(request: ActorRequest, code: str) -> FileResponse:
 
 @login_required
 def progress_chart(request: ActorRequest, code: str) -> HttpResponse:
-    organ, _scope, board = _progress(request, code)
+    organ, _scope, board, _periods = _progress(request, code)
     return _chart(request, board, f"{organ.code}-progress")
 
 
