@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -466,22 +477,26 @@ class Todo:
 def _queue_counts(actor: Actor,
                   open_: QuerySet[Assessment]) -> list[tuple[int, str, int, str]]:
     """(quarter, what waits, how many, the page where it is done) for the reviewer and the
-    approver, in one query; nothing to ask for everyone else."""
-    review = access.reviewable(actor) if access.reviews_anyone(actor) else None
-    approve = access.approvable(actor) if access.approves_anyone(actor) else None
-    waiting = [(label, scope & Q(state__in=states), page) for label, scope, states, page in [
-        (_("待审核评鉴"), review, UNDER_REVIEW, "review_screen"),
-        (_("待审定"), approve, rules.states_allowing("approve"), "approval_screen"),
-        (_("待反馈"), review, rules.states_allowing("feedback"), "review_screen"),
-    ] if scope is not None]
-    if not waiting:
+    approver: the open assessments they review or approve counted by quarter and state in one
+    query, each scope written into it once; nothing to ask for everyone else."""
+    scopes = {"reviews": access.reviewable(actor) if access.reviews_anyone(actor) else None,
+              "approves": access.approvable(actor) if access.approves_anyone(actor) else None}
+    roles = {role: ExpressionWrapper(scope, output_field=BooleanField())
+             for role, scope in scopes.items() if scope is not None}
+    if not roles:
         return []
-    rows = (open_.filter(reduce(operator.or_, (when for _l, when, _p in waiting)))
-            .values("period_id").order_by()
-            .annotate(**{f"n{i}": Count("id", filter=when) for i, (_l, when, _p) in
-                         enumerate(waiting)}))
-    return [(row["period_id"], label, row[f"n{i}"], page)
-            for row in rows for i, (label, _w, page) in enumerate(waiting) if row[f"n{i}"]]
+    queues = [(_("待审核评鉴"), "reviews", UNDER_REVIEW, "review_screen"),
+              (_("待审定"), "approves", rules.states_allowing("approve"), "approval_screen"),
+              (_("待反馈"), "reviews", rules.states_allowing("feedback"), "review_screen")]
+    counted: Counter[tuple[int, int]] = Counter()
+    for row in (open_.annotate(**roles)
+                .filter(reduce(operator.or_, (Q(**{role: True}) for role in roles)))
+                .values("period_id", "state", *roles).order_by().annotate(n=Count("id"))):
+        for i, (_label, role, states, _page) in enumerate(queues):
+            if row.get(role) and row["state"] in states:
+                counted[row["period_id"], i] += row["n"]
+    return [(period_id, queues[i][0], n, queues[i][3])
+            for (period_id, i), n in sorted(counted.items())]
 
 
 def todo(actor: Actor) -> Todo:

@@ -135,3 +135,17 @@ def test_every_to_do_is_a_link(world: World, client_for: Clients) -> None:
     assert f'href="/periods/{period}/approval/">待审定：1' in client_for("principal").get(
         "/").content.decode()
     assert world.periods["organ"].state == PeriodState.OPEN
+
+
+def test_a_leader_sees_what_waits_on_them_as_reviewer_and_as_approver(
+        world: World, client_for: Clients) -> None:
+    """The leader in charge reviews the section's chief and approves its staff (§七(三))."""
+    Assessment.objects.filter(pk=world.assessments["chief"].pk).update(state=State.SUBMITTED)
+    Assessment.objects.filter(pk__in=[world.assessments["staff"].pk,
+                                      world.assessments["colleague"].pk]).update(
+        state=State.PROPOSED)
+    period = world.periods["organ"].pk
+    page = client_for("leader").get("/").content.decode()
+    review = page.index(f'href="/periods/{period}/review/">待审核评鉴：1')
+    approve = page.index(f'href="/periods/{period}/approval/">待审定：2')
+    assert review < approve and "待反馈" not in page
