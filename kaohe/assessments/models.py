@@ -46,6 +46,7 @@ class AssessmentQuerySet(RestrictedQuerySet["Assessment"]):
     def _scopes(self) -> Mapping[str, Scope]:
         return {
             "view": self._viewable,
+            "own": scopes.own_assessments,
             "review": scopes.reviewable,
             "approve": scopes.approvable,
             # Register a paper appeal on it, gather opinions on its appeal, decide it.

@@ -441,8 +441,8 @@ def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
     """period id → the actor's own assessment in it, for the quarters page."""
     if actor.person is None:
         return {}
-    return {a.period_id: a for a in visible_assessments(actor)
-            .filter(person=actor.person, period__in=periods).defer(*TEXTS)}
+    return {a.period_id: a for a in Assessment.objects.restrict(actor, "own")
+            .filter(period__in=periods).defer(*TEXTS)}
 
 
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
@@ -505,7 +505,7 @@ def todo(actor: Actor) -> Todo:
     today = timezone.localdate()
     # The person's own quarters, newest first, read once for the to-do and the latest result;
     # the home page shows none of their texts, which are left undecrypted.
-    own = list(visible_assessments(actor).filter(person=actor.person).select_related("period")
+    own = list(Assessment.objects.restrict(actor, "own").select_related("period")
                .defer(*TEXTS).order_by("-period__year", "-period__quarter"))
     counted = _queue_counts(actor,
                             visible_assessments(actor).filter(period__state=PeriodState.OPEN))

@@ -70,6 +70,9 @@ from kaohe.org.scopes import (
     organ_scope as organ_scope,
 )
 from kaohe.org.scopes import (
+    own_assessments as own_assessments,
+)
+from kaohe.org.scopes import (
     people_scope as people_scope,
 )
 from kaohe.org.scopes import (
@@ -80,6 +83,9 @@ from kaohe.org.scopes import (
 )
 from kaohe.org.scopes import (
     reviews_anyone as reviews_anyone,
+)
+from kaohe.org.scopes import (
+    section_people as section_people,
 )
 from kaohe.org.scopes import (
     section_scope as section_scope,

@@ -33,7 +33,7 @@ class SectionQuerySet(RestrictedQuerySet["Section"]):
 
 class PersonQuerySet(RestrictedQuerySet["Person"]):
     def _scopes(self) -> Mapping[str, Scope]:
-        return {"view": self._viewable}
+        return {"view": self._viewable, "of_own_sections": scopes.section_people}
 
     @staticmethod
     def _viewable(actor: scopes.Actor) -> Q:

@@ -100,6 +100,12 @@ def people_scope(actor: Actor) -> Q:
     return scope
 
 
+def section_people(actor: Actor) -> Q:
+    """The people of the sections the actor heads or oversees, every one of whom people_scope
+    shows them: the home page lists them without that scope's other conditions."""
+    return Q(section_id__in=actor.section_ids) if actor.section_ids else Q(pk__in=[])
+
+
 def placement_scope(actor: Actor, today: datetime.date) -> Q | None:
     """The Assignment rows that show their person to this actor beyond people_scope: the
     people an organ assesses without employing them (seconded in; transferred in or out
@@ -128,6 +134,14 @@ def assessment_scope(actor: Actor) -> Q:
     if actor.person:
         scope |= Q(person_id=actor.person.pk)
     return scope
+
+
+def own_assessments(actor: Actor) -> Q:
+    """The actor's own assessments, which assessment_scope always shows them: the to-do and
+    the quarters page ask for these alone, without the whole scope's conditions."""
+    if actor.user is None or actor.person is None:
+        return Q(pk__in=[])
+    return Q(person_id=actor.person.pk)
 
 
 def liaison_person_id(actor: Actor) -> int | None:

@@ -32,15 +32,16 @@ def sections_of(actor: Actor, organ: Organ) -> QuerySet[Section]:
     return _with_headcount(organ.sections.all())
 
 
-def sections_by_id(actor: Actor, ids: frozenset[int]) -> list[Section]:
-    """The sections an actor is responsible for (as chief or leader in charge), each with the
-    people the actor may see (`visible`): all of its people, whom the section's card counts.
-    The people and their sections in one query; a section with nobody in another."""
+def own_sections(actor: Actor) -> list[Section]:
+    """The sections an actor is responsible for (as chief or leader in charge), each with its
+    people (`visible`), all of whom the actor sees and the section's card counts. The people
+    and their sections in one query; a section with nobody in another."""
+    ids = actor.section_ids
     if not ids:
         return []
     sections: dict[int, Section] = {}
     people: dict[int, list[Person]] = {}
-    for person in (Person.objects.restrict(actor).filter(active=True, section_id__in=ids)
+    for person in (Person.objects.restrict(actor, "of_own_sections").filter(active=True)
                    .select_related("section__organ")
                    .order_by("category", "personnel_no")):
         assert person.section is not None  # filtered above

@@ -54,7 +54,7 @@ def home(request: ActorRequest) -> HttpResponse:
         "organs": organs,
         "organ_links": nav.organ_links(actor, organs),
         "annual_year": nav.annual_year(),
-        "my_sections": selectors.sections_by_id(actor, actor.section_ids),
+        "my_sections": selectors.own_sections(actor),
         "todo": assessment_selectors.todo(actor),
         "ballots_to_vote": ballot_selectors.to_vote(actor.person, timezone.localdate()),
     }

@@ -43,6 +43,8 @@ ASSESSMENTS = {
         "principal": ORGAN_ASSESSMENTS, "office": ORGAN_ASSESSMENTS,
         "org_department": ORGAN_ASSESSMENTS, "outsider": "outsider",
     },
+    # Every person's own, and nothing else: the leadership and the department have none.
+    "own": {persona: persona for persona in [*ORGAN_ASSESSMENTS.split(), "outsider"]},
     "review": {"chief": "staff colleague", "other_chief": "other_staff", "leader": "chief",
                "other_leader": "other_chief"},
     "approve": {"leader": "staff colleague", "other_leader": "other_staff",
@@ -110,6 +112,21 @@ def test_who_reviews_or_approves_anyone_is_known_without_a_query(shared_world: W
 def test_people(shared_world: World, db: None, persona: str) -> None:
     found = Person.objects.restrict(actor_of(shared_world, persona))
     assert pks(found) == expected(shared_world.people, PEOPLE, persona)
+
+
+# The people of the sections each persona heads or oversees (their home page's cards).
+SECTION_PEOPLE = {"chief": "staff colleague chief", "leader": "staff colleague chief",
+                  "other_chief": "other_chief other_staff",
+                  "other_leader": "other_chief other_staff"}
+
+
+@pytest.mark.parametrize("persona", [ANON, *PERSONAS])
+def test_people_of_own_sections(shared_world: World, db: None, persona: str) -> None:
+    actor = actor_of(shared_world, persona)
+    found = Person.objects.restrict(actor, "of_own_sections")
+    assert pks(found) == expected(shared_world.people, SECTION_PEOPLE, persona)
+    # Every one of them is someone the persona sees.
+    assert set(pks(found)) <= set(pks(Person.objects.restrict(actor)))
 
 
 @pytest.mark.parametrize("persona", [ANON, *PERSONAS])
