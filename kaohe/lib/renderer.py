@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from kaohe.lib.escaping import conditional_escape
 
 INPUTS = {f"django/forms/widgets/{name}.html" for name in (
     "input", "text", "number", "email", "url", "password", "hidden", "checkbox", "date",

@@ -8,7 +8,6 @@ Policy (presentation attributes only, no style attributes, no scripts).
 
 from __future__ import annotations
 
-import html
 import io
 import math
 from collections.abc import Sequence
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+
+from kaohe.lib.escaping import escape
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 56, 44
@@ -202,11 +203,6 @@ def lines(name: str, title: str, labels: Sequence[str], series: Sequence[Series]
 
 
 # --- writers -----------------------------------------------------------------------------------
-
-def escape(text: Any) -> str:
-    """Django's escape without its check for lazy text, a sixth of a chart's writing: a
-    chart's texts are translated already (a lazy one is still translated by str)."""
-    return html.escape(str(text))
 
 
 def _attrs(pairs: Sequence[tuple[str, str]]) -> str:

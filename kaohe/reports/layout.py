@@ -10,13 +10,13 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kaohe import spreadsheets
+from kaohe.lib.escaping import conditional_escape, escape
 from kaohe.plans.models import Grade
-from kaohe.reports.charts import Chart, escape
+from kaohe.reports.charts import Chart
 
 GRADE_COLORS = {Grade.GOOD: "#2e7d32", Grade.FAIRLY_GOOD: "#81c784", Grade.AVERAGE: "#f9a825",
                 Grade.POOR: "#c62828"}
