@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe import limits
-from kaohe.annual import forms, selectors, services, tasks
-from kaohe.annual.labels import grade_label
+from kaohe.annual import forms, selectors, services, table, tasks
 from kaohe.audit import chain as audit
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt, form_errors
@@ -46,8 +45,7 @@ def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
         "view": view, "organ": view.annual.organ, "year": year, "rows": rows, "ranked": ranked,
         "settings_form": forms.SettingsForm(instance=view.annual),
         "announce_form": forms.AnnounceForm(), "refusal_form": forms.RefusalForm(),
-        "grades": [(value, grade_label(value)) for value, _label in  # each row's select
-                   forms.DecideForm.base_fields["grade"].choices],  # type: ignore[attr-defined]
+        "rows_html": table.RowWriter(request, view, year).rows(rows),
     })
 
 
