@@ -409,18 +409,20 @@ def published_good(period: Period) -> QuerySet[Assessment]:
             .order_by("section__code", "person__personnel_no"))
 
 
+# The quarter's rows of a reviewer's or approver's screen: each knows its quarter (read through
+# it) and reads its person and section with it. Whom one may review or approve one may see
+# (tests/org/test_restrict.py): the scope of the action alone decides.
+
 def to_review(actor: Actor, period: Period) -> QuerySet[Assessment]:
     """The quarter's assessments this actor reviews (§七(三)), section by section."""
-    return (visible_assessments(actor).restrict(actor, "review").filter(period=period)
-            .select_related(*LIST_RELATED)
+    return (period.assessments.restrict(actor, "review").select_related("person", "section")
             .order_by("section__code", "-category", "person__personnel_no"))
 
 
 def to_approve(actor: Actor, period: Period) -> QuerySet[Assessment]:
     """The quarter's assessments this actor approves (§七(三)), those waiting first."""
-    return (visible_assessments(actor).restrict(actor, "approve").filter(period=period)
-            .select_related(*LIST_RELATED).order_by("state", "section__code",
-                                                    "person__personnel_no"))
+    return (period.assessments.restrict(actor, "approve").select_related("person", "section")
+            .order_by("state", "section__code", "person__personnel_no"))
 
 
 def waiting_approval(actor: Actor, period: Period) -> QuerySet[Assessment]:

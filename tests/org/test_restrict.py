@@ -99,6 +99,15 @@ def test_assessments(shared_world: World, db: None, action: str, persona: str) -
 
 
 @pytest.mark.parametrize("persona", [ANON, *PERSONAS])
+def test_whom_one_may_act_on_one_may_see(shared_world: World, db: None, persona: str) -> None:
+    """The reviewer's and approver's screens list the rows of their action's scope alone."""
+    actor = actor_of(shared_world, persona)
+    seen = set(pks(Assessment.objects.restrict(actor)))
+    for action in ("own", "review", "approve", "handle_appeal"):
+        assert set(pks(Assessment.objects.restrict(actor, action))) <= seen, action
+
+
+@pytest.mark.parametrize("persona", [ANON, *PERSONAS])
 def test_who_reviews_or_approves_anyone_is_known_without_a_query(shared_world: World, db: None,
                                                                  persona: str) -> None:
     """The pages skip the reviewer's and approver's reads for everyone else: the answer must
