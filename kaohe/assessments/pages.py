@@ -347,7 +347,7 @@ class Closing:
 
 
 def closing(period: Period) -> Closing:
-    return Closing(selectors.work_unfinished(period), selectors.appeals_open(period))
+    return Closing(*selectors.closing_items(period))
 
 
 def publish_confirm_context(period: Period) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -292,59 +293,67 @@ def today() -> datetime.date:
 def unfinished(period: Period) -> list[str]:
     """What still stands between the quarter and its closing, one line each: the office's
     own work first, then the appeals that may still come or wait for a decision."""
-    return work_unfinished(period) + appeals_open(period)
+    work, appeals = closing_items(period)
+    return work + appeals
 
 
-def work_unfinished(period: Period) -> list[str]:
-    """Results not yet told, and the 好 list not yet published: nothing overrides these."""
-    problems = [
-        _("%(name)s：%(state)s") % {"name": name, "state": State(state).label}
-        for name, state in period.assessments.exclude(state__in=FINISHED)
-        .values_list("person__name", "state")
-    ]
-    if period.published_at is None:
-        problems.append(str(_("“好”等次人员名单尚未公布")))
-    return problems
+class Concerned(NamedTuple):
+    """One assessment that keeps its quarter open, as plain values."""
+
+    name: str
+    number: str
+    state: str
+    feedback: datetime.date | None
+    appealed: bool
+    appeal_decided: bool
 
 
-def appeals_open(period: Period) -> list[str]:
-    """Who may still appeal (§十(二): 5 working days after the feedback day, no appeal yet)
-    and whose appeal is undecided: the quarter's results are not final until these end
-    (decision 0005), unless the office closes early with a written reason (decision 0014)."""
+def closing_items(period: Period) -> tuple[list[str], list[str]]:
+    """(work, appeals): the results not yet told and the 好 list not yet published, which
+    nothing overrides; and who may still appeal (§十(二): 5 working days after the feedback
+    day, no appeal yet) and whose appeal is undecided, which keep the results from being final
+    (decision 0005) unless the office closes early with a written reason (decision 0014).
+    The assessments concerned are read once, in the quarter's order."""
     # Undecided is "no decision time yet", which every decision sets (kaohe.appeals.services),
     # so this app need not know the appeal's states.
-    undecided = [
-        _("%(name)s：申诉待处理") % {"name": name}
-        for name in period.assessments.filter(appeal__isnull=False,
-                                              appeal__decided_at__isnull=True)
-        .order_by("person__personnel_no").values_list("person__name", flat=True)
-    ]
+    day = today()
+    undecided = Q(appeal__isnull=False, appeal__decided_at__isnull=True)
+    told_lately = Q(state__in=FINISHED, appeal__isnull=True,
+                    feedback_given_on__gte=day - WINDOW_HORIZON)
+    rows = [Concerned(name, number, state, feedback, appeal is not None, decided is not None)
+            for name, number, state, feedback, appeal, decided in period.assessments
+            .filter(~Q(state__in=FINISHED) | undecided | told_lately)
+            .values_list("person__name", "person__personnel_no", "state",
+                         "feedback_given_on", "appeal__pk", "appeal__decided_at")]
+    work = [_("%(name)s：%(state)s") % {"name": row.name, "state": State(row.state).label}
+            for row in rows if row.state not in FINISHED]
+    if period.published_at is None:
+        work.append(str(_("“好”等次人员名单尚未公布")))
+    pending = [_("%(name)s：申诉待处理") % {"name": row.name}
+               for row in sorted(rows, key=operator.attrgetter("number"))
+               if row.appealed and not row.appeal_decided]
     try:
         windows = [_("%(name)s：申诉期未满（至 %(deadline)s）") % {
             "name": name, "deadline": deadline.isoformat()}
-            for name, deadline in open_appeal_windows(period)]
+            for name, deadline in _open_windows(rows, day)]
     except CalendarNotCovered as missing:
         windows = [str(missing)]
-    return undecided + windows
+    return work, pending + windows
 
 
-def open_appeal_windows(period: Period) -> list[tuple[str, datetime.date]]:
-    """(name, last day to appeal) of those told their result who may still appeal
-    today and have not. One calendar lookup per distinct feedback day."""
-    day = today()
-    told = (period.assessments.filter(state__in=FINISHED, appeal__isnull=True,
-                                      feedback_given_on__isnull=False,
-                                      feedback_given_on__gte=day - WINDOW_HORIZON)
-            .order_by("feedback_given_on", "person__personnel_no")
-            .values_list("person__name", "feedback_given_on"))
+def _open_windows(rows: list[Concerned], day: datetime.date) -> list[tuple[str, datetime.date]]:
+    """(name, last day to appeal) of those told their result who may still appeal `day` and
+    have not. One calendar lookup per distinct feedback day."""
     deadlines: dict[datetime.date, datetime.date] = {}
     found = []
-    for name, feedback in told:
-        assert feedback is not None  # filtered above
-        if feedback not in deadlines:
-            deadlines[feedback] = add_working_days(feedback, rules.APPEAL_WORKING_DAYS)
-        if day <= deadlines[feedback]:
-            found.append((name, deadlines[feedback]))
+    told = sorted((row for row in rows if row.state in FINISHED and not row.appealed
+                   and row.feedback is not None), key=operator.attrgetter("feedback", "number"))
+    for row in told:
+        assert row.feedback is not None  # chosen above
+        if row.feedback not in deadlines:
+            deadlines[row.feedback] = add_working_days(row.feedback, rules.APPEAL_WORKING_DAYS)
+        if day <= deadlines[row.feedback]:
+            found.append((row.name, deadlines[row.feedback]))
     return found
 
 

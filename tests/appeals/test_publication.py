@@ -181,6 +181,28 @@ def test_an_undecided_appeal_blocks_closing_after_the_window(world: World,
     assert Period.objects.get(pk=period.pk).state == "open"
 
 
+def test_what_keeps_a_quarter_open_is_listed_whole_and_in_order(world: World,
+                                                                today: Today) -> None:
+    """Untold results in the quarter's order, then undecided appeals by personnel number,
+    then open windows by feedback day; a decided appeal and a closed window are not named."""
+    period = told_quarter(world)
+    period.assessments.filter(person=world.people["other_staff"]).update(
+        state=State.APPROVED, feedback_given_on=None)
+    period.assessments.filter(person=world.people["colleague"]).update(
+        feedback_given_on=FEEDBACK_DAY - datetime.timedelta(days=7))  # its window has ended
+    period.assessments.filter(person=world.people["chief"]).update(
+        feedback_given_on=FEEDBACK_DAY + datetime.timedelta(days=1))
+    today(IN_THE_WINDOW)
+    for persona in ("office", "staff"):
+        assessment = fresh(world.assessments[persona])
+        services.appeal_file(assessment=assessment, by=assessment.person.user, text=APPEAL)
+    appeal_to(world, "other_chief", Grade.AVERAGE)  # decided: no longer named
+    work, appeals = assessment_selectors.closing_items(period)
+    assert work == ["Other Staff：已审定，待反馈", "“好”等次人员名单尚未公布"]
+    assert appeals == ["Office：申诉待处理", "Staff：申诉待处理",
+                       "Chief：申诉期未满（至 2025-10-14）"]
+
+
 def test_the_office_closes_early_with_a_written_reason_kept_and_audited(
         world: World, today: Today) -> None:
     period = publish(world, told_quarter(world))

@@ -150,11 +150,10 @@ def period_close(*, period: Period, by: User, override_reason: str = "") -> Peri
     which is kept and audited (decision 0014)."""
     period = lock_quarter(period.pk)
     office_only(period.organ, by)
-    problems = selectors.work_unfinished(period)
+    problems, still_open = selectors.closing_items(period)
     if problems:
         raise Refused(_("还有未完成的工作，不能结束本季度：%(items)s") % {
             "items": "；".join(problems)}, rule="§七", code="unfinished")
-    still_open = selectors.appeals_open(period)
     reason = limits.text((override_reason or "").strip(), limits.REASON,
                          label=str(_("提前结束的理由")), rule=rules.RULE_APPEAL)
     if still_open and not reason:
