@@ -100,16 +100,24 @@ def _nice_max(value: float) -> float:
     return 10 * step
 
 
-def _text_width(text: str, size: int) -> float:
+def _char_width(ch: str, size: int) -> float:
     """Roughly: Chinese glyphs are square, Latin ones about half as wide."""
-    return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in text)
+    return size if ord(ch) > 0x2E80 else size * 0.6
+
+
+def _text_width(text: str, size: int) -> float:
+    return sum(_char_width(ch, size) for ch in text)
 
 
 def _short(text: str, width: float, size: int) -> str:
+    """The text, or its longest beginning that fits with "…" after it."""
     if _text_width(text, size) <= width:
         return text
-    while text and _text_width(text + "…", size) > width:
-        text = text[:-1]
+    ellipsis, used = _char_width("…", size), 0.0
+    for i, ch in enumerate(text):
+        used += _char_width(ch, size)
+        if used + ellipsis > width:
+            return text[:i] + "…"
     return text + "…"
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaohe import spreadsheets
 from kaohe.lib.escaping import conditional_escape, escape
@@ -75,6 +76,53 @@ def cell_html(cell: Any) -> str:
     if type(cell) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(cell)  # what localize gives, without looking up three number formats
     return conditional_escape(localize("" if cell is None else cell))
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """Where a page's tables and charts are downloaded, with the page's filters (`query`)."""
+
+    export_url: str
+    chart_url: str
+    query: str
+
+    def link(self, url: str, params: str) -> str:
+        return escape(f"{url}?{self.query}{'&' if self.query else ''}{params}")
+
+
+def panels_html(panels: Sequence[Panel], downloads: Downloads) -> SafeString:
+    """Each panel as its card: the chart, the table behind it, its downloads. Written here
+    like the rows: a page of panels was a few hundred template nodes for each."""
+    texts = {"table": escape(_("查看表格")), "empty": escape(_("没有数据。")),
+             "excel": escape(_("导出 Excel")), "svg": escape(_("下载图表 SVG"))}
+    return mark_safe("".join(  # noqa: S308 (every text escaped in _panel_html)
+        _panel_html(panel, downloads, texts) for panel in panels))
+
+
+def _panel_html(panel: Panel, downloads: Downloads, texts: dict[str, str]) -> str:
+    key, chart = escape(panel.key), panel.chart
+    figure = f'<figure class="chart">{chart.svg()}</figure>' if chart else ""
+    note = f'<p class="helptext">{escape(panel.note)}</p>' if panel.note else ""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in panel.table.header)
+    body = panel.body if panel.rows_shown else (
+        f'<tr><td colspan="{len(panel.table.header)}" class="muted">{texts["empty"]}</td></tr>')
+    hidden = panel.rows_hidden
+    more = ngettext("另有 %(n)s 行未显示，请导出 Excel 查看全部。",
+                    "另有 %(n)s 行未显示，请导出 Excel 查看全部。", hidden) % {"n": hidden}
+    more = f'<p class="helptext">{escape(more)}</p>' if hidden else ""
+    charts = (f' · <a href="{downloads.link(downloads.chart_url, f"name={panel.key}&format=svg")}">'
+              f'{texts["svg"]}</a>\n    · <a href="'
+              f'{downloads.link(downloads.chart_url, f"name={panel.key}&format=png")}">PNG</a>'
+              if chart else "")
+    return (f'<section class="card panel{"" if chart else " wide"}" id="panel-{key}" '
+            f'data-panel="{key}">\n  <h2>{escape(panel.table.title)}</h2>\n  {figure}\n'
+            f'  {note}\n  <details>\n    <summary>{texts["table"]}</summary>\n'
+            f'    <div class="table-wrap">\n    <table class="list" data-table="{key}">\n'
+            f"      <thead><tr>{head}</tr></thead>\n      <tbody>{body}</tbody>\n"
+            f"    </table>\n    </div>\n    {more}\n  </details>\n"
+            f'  <p class="downloads">\n    <a href="'
+            f'{downloads.link(downloads.export_url, f"table={panel.key}")}" '
+            f'data-export="{key}">{texts["excel"]}</a>\n    {charts}\n  </p>\n</section>\n')
 
 
 @dataclass
