@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -477,8 +477,9 @@ class Todo:
 
     mine: list[Assessment]
     queues: list[tuple[Period, str, int, bool, str]]  # period, what, how many, overdue, where
-    liaison: int
-    follow_ups: int
+    # What else waits on the person, by kind ("liaison", "follow_ups", and those of other
+    # apps the caller asked to count with them), how many.
+    waiting: dict[str, int] = field(default_factory=dict)
     notifications: list[Notification] = field(default_factory=list)
     # The person's latest decided quarter, open or closed: the home page keeps it in view
     # after the to-do is gone.
@@ -510,9 +511,11 @@ def _queue_counts(actor: Actor,
             for (period_id, i), n in sorted(counted.items())]
 
 
-def todo(actor: Actor) -> Todo:
+def todo(actor: Actor, waiting_elsewhere: dict[str, QuerySet[Any]] | None = None) -> Todo:
+    """`waiting_elsewhere`: the rows of other apps that wait on the person (e.g. appeals to
+    handle), counted with this app's own in one query."""
     if actor.person is None:
-        return Todo([], [], 0, 0)
+        return Todo([], [])
     today = timezone.localdate()
     # The person's own quarters, newest first, read once for the to-do and the latest result;
     # the home page shows none of their texts, which are left undecrypted.
@@ -531,19 +534,20 @@ def todo(actor: Actor) -> Todo:
         mine=[a for a in reversed(own) if a.period.state == PeriodState.OPEN],
         latest_result=next((a for a in own if a.state in DECIDED), None),
         queues=queues,
-        **_waiting_on(actor.person),
+        waiting=_waiting_on(actor.person, waiting_elsewhere or {}),
     )
 
 
-def _waiting_on(person: Person) -> dict[str, int]:
-    """The liaison requests the person has to answer and the follow-ups they have to carry
-    out, counted in one query."""
-    liaison = (LiaisonRequest.objects.filter(liaison=person, answered_at__isnull=True)
-               .annotate(waiting=Value("liaison")).values_list("waiting", flat=True))
-    follow_up = (FollowUp.objects.filter(assigned_to=person, done_on__isnull=True)
-                 .annotate(waiting=Value("follow_ups")).values_list("waiting", flat=True))
-    waiting = Counter(liaison.order_by().union(follow_up.order_by(), all=True))
-    return {"liaison": waiting["liaison"], "follow_ups": waiting["follow_ups"]}
+def _waiting_on(person: Person, elsewhere: dict[str, QuerySet[Any]]) -> dict[str, int]:
+    """The liaison requests the person has to answer, the follow-ups they have to carry out
+    and the rows of `elsewhere`, counted in one query."""
+    kinds = {"liaison": LiaisonRequest.objects.filter(liaison=person, answered_at__isnull=True),
+             "follow_ups": FollowUp.objects.filter(assigned_to=person, done_on__isnull=True),
+             **elsewhere}
+    first, *others = [rows.order_by().annotate(waiting=Value(kind))
+                      .values_list("waiting", flat=True) for kind, rows in kinds.items()]
+    counted = Counter(first.union(*others, all=True))
+    return {kind: counted[kind] for kind in kinds}
 
 
 # --- leave of a quarter (§十(三)) ---------------------------------------------------------------

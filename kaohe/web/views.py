@@ -55,7 +55,10 @@ def home(request: ActorRequest) -> HttpResponse:
         "organ_links": nav.organ_links(actor, organs),
         "annual_year": nav.annual_year(),
         "my_sections": selectors.own_sections(actor),
-        "todo": assessment_selectors.todo(actor),
+        # The appeals the office handles, counted with the rest of what waits on it.
+        "todo": assessment_selectors.todo(actor, {
+            "appeals": appeal_selectors.pending_to_handle(actor)}
+            if access.may_list_appeals_to_handle(actor) else None),
         "ballots_to_vote": ballot_selectors.to_vote(actor.person, timezone.localdate()),
     }
     return render(request, "web/home.html", context)

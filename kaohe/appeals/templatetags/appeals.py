@@ -7,9 +7,8 @@ from typing import Any
 
 from django import template
 
-from kaohe.appeals import pages, selectors
+from kaohe.appeals import pages
 from kaohe.assessments.models import Assessment
-from kaohe.org import access
 
 register = template.Library()
 
@@ -18,12 +17,3 @@ register = template.Library()
 def appeal_card(context: template.Context, assessment: Assessment) -> dict[str, Any]:
     return {**pages.card_context(context["request"].actor, assessment),
             "csrf_token": context.get("csrf_token")}
-
-
-@register.simple_tag(takes_context=True)
-def appeals_to_handle(context: template.Context) -> int:
-    """Pending appeals the viewer handles, for the home page's to-do list."""
-    actor = context["request"].actor
-    if not access.may_list_appeals_to_handle(actor):
-        return 0
-    return selectors.pending_to_handle(actor).count()
