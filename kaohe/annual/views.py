@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe import limits
-from kaohe.annual import forms, selectors, services, table, tasks
+from kaohe.annual import forms, pages, selectors, services, tasks
 from kaohe.audit import chain as audit
 from kaohe.documents import archive
 from kaohe.lib.actions import attempt, form_errors
@@ -45,7 +45,7 @@ def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
         "view": view, "organ": view.annual.organ, "year": year, "rows": rows, "ranked": ranked,
         "settings_form": forms.SettingsForm(instance=view.annual),
         "announce_form": forms.AnnounceForm(), "refusal_form": forms.RefusalForm(),
-        "rows_html": table.RowWriter(request, view, year).rows(rows),
+        "rows_html": pages.RowWriter(request, view, year).rows(rows),
     })
 
 

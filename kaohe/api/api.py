@@ -141,15 +141,19 @@ def me(request: ActorRequest) -> schemas.Me:
     return schemas.Me.of(request.actor)
 
 
+ORGAN_RELATED = ("principal", "filed_with")  # what schemas.Organ shows with each organ
+
+
 @api.get("/organs", response=list[schemas.Organ], tags=["organisation"])
 def organ_list(request: ActorRequest) -> list[schemas.Organ]:
-    return [schemas.Organ.of(organ) for organ in selectors.organs_for(request.actor)]
+    return [schemas.Organ.of(organ)
+            for organ in selectors.organs_for(request.actor, *ORGAN_RELATED)]
 
 
 @api.get("/organs/{code}", response=schemas.OrganDetail, tags=["organisation"])
 def organ_detail(request: ActorRequest, code: str) -> schemas.OrganDetail:
     actor = request.actor
-    organ = access.one_or_404(selectors.organs_for(actor).filter(code=code))
+    organ = access.one_or_404(selectors.organs_for(actor, *ORGAN_RELATED).filter(code=code))
     return schemas.OrganDetail.of(organ, selectors.sections_of(actor, organ))
 
 

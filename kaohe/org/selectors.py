@@ -19,8 +19,10 @@ from kaohe.org.models import (
 SENIORITY = list(CommitteePosition.values)
 
 
-def organs_for(actor: Actor) -> QuerySet[Organ]:
-    return Organ.objects.restrict(actor).select_related("principal", "filed_with").annotate(
+def organs_for(actor: Actor, *related: str) -> QuerySet[Organ]:
+    """The organs the actor sees with their headcounts, and the `related` rows the caller
+    shows with them (the principal, the organization department)."""
+    return Organ.objects.restrict(actor).select_related(*related).annotate(
         headcount=Count("people", filter=Q(people__active=True), distinct=True),
         assessed=Count("people", distinct=True, filter=Q(
             people__active=True, people__category__in=ASSESSED_CATEGORIES)),

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,17 +21,14 @@ from kaohe.accounts import services as account_services
 from kaohe.accounts.forms import TokenForm
 from kaohe.accounts.models import ApiToken
 from kaohe.appeals import selectors as appeal_selectors
-from kaohe.assessments import selectors as assessment_selectors
 from kaohe.assessments import services as assessment_services
 from kaohe.assessments.forms import SearchForm, TaskForm
 from kaohe.assessments.models import Notification
-from kaohe.ballots import selectors as ballot_selectors
 from kaohe.errors import NotAllowed
 from kaohe.org import access, selectors
 from kaohe.org.http import ActorRequest
-from kaohe.org.models import Organ
 from kaohe.plans.models import Task
-from kaohe.web import nav
+from kaohe.web import pages
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -44,24 +40,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: ActorRequest) -> HttpResponse:
-    actor = request.actor
-    # The organs' table and their annual links are for those who see whole organs.
-    sees_organs = bool(actor.whole_organ_ids or actor.department_organ_ids
-                       or actor.is_system_admin)
-    organs = selectors.organs_for(actor) if sees_organs else Organ.objects.none()
-    context = {
-        "sees_organs": sees_organs,
-        "organs": organs,
-        "organ_links": nav.organ_links(actor, organs),
-        "annual_year": nav.annual_year(),
-        "my_sections": selectors.own_sections(actor),
-        # The appeals the office handles, counted with the rest of what waits on it.
-        "todo": assessment_selectors.todo(actor, {
-            "appeals": appeal_selectors.pending_to_handle(actor)}
-            if access.may_list_appeals_to_handle(actor) else None),
-        "ballots_to_vote": ballot_selectors.to_vote(actor.person, timezone.localdate()),
-    }
-    return render(request, "web/home.html", context)
+    return render(request, "web/home.html", pages.home_context(request.actor))
 
 
 @login_required
@@ -74,7 +53,7 @@ def notification_open(request: ActorRequest, pk: int) -> HttpResponse:
 @login_required
 def organ_list(request: ActorRequest) -> HttpResponse:
     return render(request, "web/organ_list.html",
-                  {"organs": selectors.organs_for(request.actor)})
+                  {"organs": selectors.organs_for(request.actor, "principal")})
 
 
 @login_required

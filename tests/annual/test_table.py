@@ -1,4 +1,4 @@
-"""The annual page's table of people, written in Python (kaohe.annual.table): what each row
+"""The annual page's table of people, written in Python (kaohe.annual.pages): what each row
 shows, its escaping, and its form, which posts with the page's CSRF token."""
 
 from __future__ import annotations
