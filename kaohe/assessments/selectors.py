@@ -121,14 +121,20 @@ def proposed_by(assessment: Assessment) -> int | None:
 
 
 def quota(period: Period) -> rules.Quota:
-    """好 places of the quarter: the limit from the plan, and the ones already approved."""
+    """好 places of the quarter: the limit from the plan, and the ones already approved. The
+    assessments are grouped by the columns the places follow from (a handful of groups) and
+    summed here: five filtered counts had cost twice as much to build as the query."""
     plan = period.plan
-    good = Q(state__in=DECIDED, grade=Grade.GOOD)
-    counts = period.assessments.aggregate(
-        participants=Count("id"), determined=Count("id", filter=Q(grade_determined=True)),
-        good=Count("id", filter=good),
-        direct_good=Count("id", filter=good & Q(direct=True, proposed_grade=Grade.GOOD)),
-        asked=Count("id", filter=Q(state=State.PROPOSED, proposed_grade=Grade.GOOD)))
+    counts: Counter[str] = Counter()
+    for state, grade, determined, direct, proposed, n in (
+            period.assessments.order_by()
+            .values_list("state", "grade", "grade_determined", "direct", "proposed_grade")
+            .annotate(n=Count("id"))):
+        good = state in DECIDED and grade == Grade.GOOD
+        counts.update(participants=n, determined=n if determined else 0,
+                      good=n if good else 0,
+                      direct_good=n if good and direct and proposed == Grade.GOOD else 0,
+                      asked=n if state == State.PROPOSED and proposed == Grade.GOOD else 0)
     base = rules.cap_base(counts["participants"], counts["determined"],
                           includes_undetermined=plan.base_includes_undetermined)
     return rules.Quota(
