@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
@@ -119,8 +120,20 @@ def _div(context: dict[str, Any]) -> str:
     return "".join(parts).strip()
 
 
+class TranslatedBoundField(BoundField):
+    """A bound field whose label and help text are translated once: they are lazy texts,
+    translated again each time the label, the widget's attributes or the group read them
+    (a dozen times a field)."""
+
+    def __init__(self, form: Any, field: Any, name: str) -> None:
+        super().__init__(form, field, name)
+        self.label, self.help_text = str(self.label), str(self.help_text)
+
+
 class FastRenderer(DjangoTemplates):
     """Django's default renderer, with the plain widgets and labels written in Python."""
+
+    bound_field_class = TranslatedBoundField
 
     def render(self, template_name: str, context: dict[str, Any],
                request: Any = None) -> str:

@@ -94,3 +94,20 @@ def test_every_form_shares_it_and_the_proposal_form_renders_as_before() -> None:
     slow = ProposalForm(indicators=indicators, initial=initial, prefix="a3",
                         renderer=DjangoTemplates())
     assert_same_markup(slow, fast)
+
+
+def test_labels_and_help_texts_are_translated_once_in_the_pages_language() -> None:
+    from django.utils import translation
+
+    from kaohe.annual.forms import SettingsForm
+
+    labels = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            fields = list(SettingsForm())  # as the page reads them
+            assert all(type(b.label) is str and type(b.help_text) is str for b in fields)
+            labels[language] = [b.label for b in fields]
+    def chinese(label: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in label)
+
+    assert not any(map(chinese, labels["en"])) and all(map(chinese, labels["zh-hans"]))
