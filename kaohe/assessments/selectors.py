@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -120,21 +120,30 @@ def proposed_by(assessment: Assessment) -> int | None:
             .order_by("-at", "-id").values_list("by_id", flat=True).first())
 
 
-def quota(period: Period) -> rules.Quota:
-    """好 places of the quarter: the limit from the plan, and the ones already approved. The
-    assessments are grouped by the columns the places follow from (a handful of groups) and
-    summed here: five filtered counts had cost twice as much to build as the query."""
-    plan = period.plan
+# The columns the 好 places follow from: a quarter's assessments grouped by these are a handful
+# of groups, summed by place_counts (five filtered counts cost twice as much to build).
+PLACE_COLUMNS = ("state", "grade", "grade_determined", "direct", "proposed_grade")
+
+
+def place_counts(groups: Iterable[Sequence[Any]]) -> Counter[str]:
+    """participants, determined, good (approved 好), direct_good (of those, determined 好
+    directly) and asked (proposed 好, not yet approved), from assessments grouped by
+    PLACE_COLUMNS: each group those columns, then how many."""
     counts: Counter[str] = Counter()
-    for state, grade, determined, direct, proposed, n in (
-            period.assessments.order_by()
-            .values_list("state", "grade", "grade_determined", "direct", "proposed_grade")
-            .annotate(n=Count("id"))):
+    for state, grade, determined, direct, proposed, n in groups:
         good = state in DECIDED and grade == Grade.GOOD
         counts.update(participants=n, determined=n if determined else 0,
                       good=n if good else 0,
                       direct_good=n if good and direct and proposed == Grade.GOOD else 0,
                       asked=n if state == State.PROPOSED and proposed == Grade.GOOD else 0)
+    return counts
+
+
+def quota(period: Period) -> rules.Quota:
+    """好 places of the quarter: the limit from the plan, and the ones already approved."""
+    plan = period.plan
+    counts = place_counts(period.assessments.order_by().values_list(*PLACE_COLUMNS)
+                          .annotate(n=Count("id")))
     base = rules.cap_base(counts["participants"], counts["determined"],
                           includes_undetermined=plan.base_includes_undetermined)
     return rules.Quota(

@@ -316,34 +316,36 @@ def _trend(rows: list[dict[str, Any]]) -> Panel:
                                  for i, label in enumerate(labels)]), chart)
 
 
+# A quarter and the settings of its plan that its cap follows from.
+CAP_PLAN = ("period__year", "period__quarter", "period__plan__good_ratio",
+            "period__plan__good_rounding", "period__plan__base_includes_undetermined",
+            "period__plan__direct_good_counts")
+
+
 def _cap_usage(scope: ReportScope, filters: Filters) -> Panel:
     """§八(一): 好 used against the organ's cap, per quarter. The cap is the organ's, so it is
     counted over the whole organ whatever the actor's sections (the same counter the review
-    screen shows every chief)."""
-    good = Q(state__in=DECIDED, grade=Grade.GOOD)
-    rows = list(Assessment.objects.filter(period__organ_id=scope.organ_id)
-                .filter(filters.period_q())
-                .values("period__year", "period__quarter", "period__plan__good_ratio",
-                        "period__plan__good_rounding",
-                        "period__plan__base_includes_undetermined",
-                        "period__plan__direct_good_counts")
-                .annotate(participants=Count("id"),
-                          determined=Count("id", filter=Q(grade_determined=True)),
-                          good=Count("id", filter=good),
-                          direct_good=Count("id", filter=good & Q(
-                              direct=True, proposed_grade=Grade.GOOD)))
-                .order_by("period__year", "period__quarter"))
-    table_rows, used, limits = [], [], []
-    for r in rows:
-        limit = _limit(r, r["participants"], r["determined"])
-        taken = rules.places_used(r["good"], r["direct_good"],
-                                  direct_good_counts=r["period__plan__direct_good_counts"])
+    screen shows every chief), from the assessments grouped as the counter groups them."""
+    groups: dict[tuple[Any, ...], list[Sequence[Any]]] = {}
+    for row in (Assessment.objects.filter(period__organ_id=scope.organ_id)
+                .filter(filters.period_q()).order_by()
+                .values_list(*CAP_PLAN, *assessment_selectors.PLACE_COLUMNS)
+                .annotate(n=Count("id"))):
+        groups.setdefault(row[:len(CAP_PLAN)], []).append(row[len(CAP_PLAN):])
+    table_rows: list[list[Any]] = []
+    used, limits = [], []
+    for key in sorted(groups):  # by year and quarter, each with its plan
+        plan = dict(zip(CAP_PLAN, key, strict=True))
+        counts = assessment_selectors.place_counts(groups[key])
+        limit = _limit(plan, counts["participants"], counts["determined"])
+        taken = rules.places_used(counts["good"], counts["direct_good"],
+                                  direct_good_counts=plan["period__plan__direct_good_counts"])
         used.append(taken)
         limits.append(limit)
-        table_rows.append([quarter_label(r["period__year"], r["period__quarter"]),
-                           r["participants"], limit, taken, max(limit - taken, 0),
-                           percent(taken, r["participants"])])
-    labels = [row[0] for row in table_rows]
+        table_rows.append([quarter_label(plan["period__year"], plan["period__quarter"]),
+                           counts["participants"], limit, taken, max(limit - taken, 0),
+                           percent(taken, counts["participants"])])
+    labels = [str(row[0]) for row in table_rows]
     chart = bars("cap", _("“好”等次名额使用"), labels,
                  [Series(_("名额上限"), limits, "#cfd8dc"),
                   Series(_("已用"), used, GRADE_COLORS[Grade.GOOD])], stacked=False)
