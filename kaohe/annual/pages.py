@@ -49,12 +49,11 @@ class RowWriter:
         return mark_safe("".join(self.row(row) for row in rows))  # noqa: S308 (escaped below)
 
     def row(self, row: Row) -> str:
-        person, number = row.person, escape(row.person.personnel_no)
-        name = escape(person.name)
-        if person.personnel_no and "/" not in person.personnel_no:
-            url = self.form_url.replace(PLACEHOLDER, quote(person.personnel_no, safe=URL_SAFE))
+        personnel_no = row.rec.key
+        number, name, section = escape(personnel_no), escape(row.name), escape(row.section)
+        if personnel_no and "/" not in personnel_no:
+            url = self.form_url.replace(PLACEHOLDER, quote(personnel_no, safe=URL_SAFE))
             name = f'<a href="{escape(url)}">{name}</a>'
-        section = escape(person.section.name) if person.section else ""
         quarters = "".join(f"<td>{self.quarter(q)}</td>" for q in row.by_quarter)
         rec = row.rec
         badges = "".join([

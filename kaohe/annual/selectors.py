@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 from operator import attrgetter
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from kaohe.annual import rules
@@ -56,6 +56,10 @@ class Row:
     rec: rules.Recommendation  # rec.key is the person's personnel number
     result: AnnualResult | None
     people: People = field(repr=False)
+    # The person's name and section as plain values, read with the quarters: the annual page
+    # shows them without reading the people themselves.
+    name: str = ""
+    section: str = ""
     # By quarter; filled only by overview(with_assessments=True).
     assessments: dict[int, Assessment] = field(default_factory=dict)
     provisional: bool = False  # 暂定: the year is incomplete or a quarter undecided
@@ -165,18 +169,20 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     people, when first used."""
     periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
     found = year_assessments(annual, periods.values())
-    quarters, numbers = _decided_here(annual, found)
+    quarters, who = _decided_here(annual, found)
     results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual).annotate(
-        number=F("person__personnel_no"), assessed=Exists(Assessment.objects.filter(
-            person_id=OuterRef("person_id"), period__year=annual.year)))} if annual.pk else {})
-    for person_id, result in results.items():
-        if not result.assessed:  # refusing to take part: no assessment at all, a row here
-            quarters.setdefault(person_id, [])
-            numbers[person_id] = result.number
+        number=F("person__personnel_no"), name=F("person__name"),
+        section_name=F("person__section__name"))} if annual.pk else {})
+    for person_id in _not_assessed(annual, results.keys() - who.keys()):
+        # Refusing to take part: no assessment at all in the year, a row here.
+        result = results[person_id]
+        quarters.setdefault(person_id, [])
+        who[person_id] = (result.number, result.name, result.section_name)
     loader = People(quarters, annual.organ)
     rows = [
         Row(person_id=person_id, people=loader, result=results.get(person_id),
-            rec=rules.evaluate(numbers[person_id], found_, annual,
+            name=who[person_id][1], section=who[person_id][2] or "",
+            rec=rules.evaluate(who[person_id][0], found_, annual,
                                refused=bool(results.get(person_id)
                                             and results[person_id].refused_to_take_part)))
         for person_id, found_ in quarters.items()
@@ -214,26 +220,38 @@ QUARTER_NUMBER = attrgetter("quarter")
 
 
 def _decided_here(annual: AnnualYear, found: QuerySet[Assessment]
-                  ) -> tuple[dict[int, list[rules.Quarter]], dict[int, str]]:
+                  ) -> tuple[dict[int, list[rules.Quarter]], dict[int, tuple[str, str, str]]]:
     """The quarters, from every organ, of the people whose latest quarter of the year this
-    organ assessed (it decides their year), and everyone's personnel number. The rows keep the
-    order of each person's first quarter here (section, category, number), as before; each
-    person's quarters in the order of the year, wherever their sections sort."""
+    organ assessed (it decides their year), and everyone's personnel number, name and section.
+    The rows keep the order of each person's first quarter here (section, category, number),
+    as before; each person's quarters in the order of the year, wherever their sections
+    sort."""
     quarters: dict[int, list[rules.Quarter]] = {}
-    numbers: dict[int, str] = {}
+    who: dict[int, tuple[str, str, str]] = {}
     latest: dict[int, tuple[int, int, int]] = {}
     here: dict[int, None] = {}  # ordered: a set that keeps the first appearance
-    for person_id, number, period_id, organ_id, *columns in found.values_list(
-            "person_id", "person__personnel_no", "period_id", "period__organ_id",
-            *QUARTER_COLUMNS):
+    for person_id, number, name, section, period_id, organ_id, *columns in found.values_list(
+            "person_id", "person__personnel_no", "person__name", "person__section__name",
+            "period_id", "period__organ_id", *QUARTER_COLUMNS):
         quarters.setdefault(person_id, []).append(quarter_of(*columns))
-        numbers[person_id] = number
+        who[person_id] = (number, name, section or "")
         latest[person_id] = max(latest.get(person_id, LATEST_NONE),
                                 (columns[0], period_id, organ_id))
         if organ_id == annual.organ_id:
             here[person_id] = None
     return ({person_id: sorted(quarters[person_id], key=QUARTER_NUMBER) for person_id in here
-             if latest[person_id][2] == annual.organ_id}, numbers)
+             if latest[person_id][2] == annual.organ_id}, who)
+
+
+def _not_assessed(annual: AnnualYear, people: Iterable[int]) -> list[int]:
+    """Those of `people` (with a result, not assessed in the organ's quarters) whom no organ
+    assessed in the year: most often nobody is asked about, and nothing is read."""
+    asked = list(people)
+    if not asked:
+        return []
+    assessed = set(Assessment.objects.filter(person_id__in=asked, period__year=annual.year)
+                   .values_list("person_id", flat=True))
+    return [person_id for person_id in asked if person_id not in assessed]
 
 
 def organ_of_latest_quarter(person: Person, year: int) -> Organ | None:

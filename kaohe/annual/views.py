@@ -36,11 +36,11 @@ def _back(organ: str, year: int) -> HttpResponse:
 
 @login_required
 def annual_page(request: ActorRequest, organ: str, year: int) -> HttpResponse:
-    """The whole organ is ranked; its people and the candidates are shown a page at a time."""
+    """The whole organ is ranked; its people and the candidates are shown a page at a time,
+    by the names and sections read with their quarters."""
     view = _overview(request, organ, year)
     rows = page_of(request, view.rows, ROWS_PER_PAGE)
     ranked = page_of(request, view.candidates, ROWS_PER_PAGE, param="rank")
-    view.people.load(row.person_id for row in [*rows, *ranked])
     return render(request, "annual/year.html", {
         "view": view, "organ": view.annual.organ, "year": year, "rows": rows, "ranked": ranked,
         "settings_form": forms.SettingsForm(instance=view.annual),

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaohe.annual import services
+from kaohe.assessments.models import Assessment
 from kaohe.org.models import Person
 from tests.annual.factories import YEAR, run_year
 from tests.personas import World
@@ -68,3 +69,15 @@ def test_a_rows_form_posts_with_the_pages_token(world: World) -> None:
                                              "person": "P-staff", "grade": "优秀"})
     assert response.status_code == 302
     assert world.people["staff"].annual_results.get().grade == "优秀"
+
+
+def test_who_was_never_assessed_but_refused_has_a_row_with_name_and_section(
+        world: World, client_for: Callable[[str | None], Client]) -> None:
+    """§十(一): refusing to take part is recorded for someone no quarter assessed."""
+    run_year(world, {})
+    Assessment.objects.filter(person=world.people["office"]).delete()
+    services.refusal_record(organ=world.organ, year=YEAR, person=world.people["office"],
+                            refused=True, note="拒不参加考核", by=world.users["office"])
+    page = rows(client_for("office").get(f"/annual/organ/{YEAR}/").content.decode())
+    office = page["P-office"]
+    assert ">Office</a></td>\n  <td>办公室</td>" in office and "不称职" in office
