@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
 from kaohe.assessments.models import Assessment, FeedbackMethod, LeaveKind
+from kaohe.lib.escaping import conditional_escape
 from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade, Indicator
 
@@ -86,6 +88,14 @@ class ProposalForm(forms.Form):
 
     def score_fields(self) -> list[forms.BoundField]:
         return [self[f"score_{i.code}"] for i in self.indicators]
+
+    def score_labels(self) -> SafeString:
+        """Each score field inside its label, the indicator's description as its title:
+        written here, as a form has a dozen and a reviewer's screen a form a person."""
+        return mark_safe("".join(  # noqa: S308 (label and title escaped, field and errors HTML)
+            f'\n    <label title="{conditional_escape(field.help_text)}">'
+            f"{conditional_escape(field.label)}{field}{field.errors}</label>\n  "
+            for field in self.score_fields()))
 
 
 class ApprovalForm(forms.Form):

@@ -111,3 +111,11 @@ def test_labels_and_help_texts_are_translated_once_in_the_pages_language() -> No
         return any("\u4e00" <= ch <= "\u9fff" for ch in label)
 
     assert not any(map(chinese, labels["en"])) and all(map(chinese, labels["zh-hans"]))
+
+
+def test_a_proposal_forms_score_labels_escape_the_indicators_name_and_description() -> None:
+    indicators = [Indicator(code="q1", name="<质量>", description=TRICKY)]
+    form = ProposalForm(indicators=indicators, prefix="a3")
+    labels = str(form.score_labels())
+    assert 'title="a &quot;quoted&quot; &lt;b&gt;tag&lt;/b&gt; &amp; 评鉴"' in labels
+    assert f"&lt;质量&gt;{form['score_q1']}</label>" in labels
