@@ -544,12 +544,15 @@ def todo(actor: Actor, waiting_elsewhere: dict[str, QuerySet[Any]] | None = None
     periods.update(Period.objects.in_bulk(missing) if missing else {})
     queues = [(periods[pk], label, n, today > periods[pk].last_day, reverse(page, args=[pk]))
               for pk, label, n, page in counted]
+    unread = Notification.objects.filter(user=actor.user, read=False)
+    waiting = _waiting_on(actor.person, {"notifications": unread, **(waiting_elsewhere or {})})
     return Todo(
-        notifications=list(Notification.objects.filter(user=actor.user, read=False)[:5]),
+        # Counted with the rest, read only when there are any.
+        notifications=list(unread[:5]) if waiting["notifications"] else [],
         mine=[a for a in reversed(own) if a.period.state == PeriodState.OPEN],
         latest_result=next((a for a in own if a.state in DECIDED), None),
         queues=queues,
-        waiting=_waiting_on(actor.person, waiting_elsewhere or {}),
+        waiting=waiting,
     )
 
 
