@@ -526,16 +526,20 @@ def _queue_counts(actor: Actor,
             for (period_id, i), n in sorted(counted.items())]
 
 
+OWN_COLUMNS = ("period", "state", "grade", "grade_determined", "period__year", "period__quarter",
+               "period__state")
+
+
 def todo(actor: Actor, waiting_elsewhere: dict[str, QuerySet[Any]] | None = None) -> Todo:
     """`waiting_elsewhere`: the rows of other apps that wait on the person (e.g. appeals to
     handle), counted with this app's own in one query."""
     if actor.person is None:
         return Todo([], [])
     today = timezone.localdate()
-    # The person's own quarters, newest first, read once for the to-do and the latest result;
-    # the home page shows none of their texts, which are left undecrypted.
+    # The person's own quarters, newest first, read once for the to-do and the latest result:
+    # the columns the home page shows (no text to decrypt).
     own = list(Assessment.objects.restrict(actor, "own").select_related("period")
-               .defer(*TEXTS).order_by("-period__year", "-period__quarter"))
+               .only(*OWN_COLUMNS).order_by("-period__year", "-period__quarter"))
     counted = _queue_counts(actor,
                             visible_assessments(actor).filter(period__state=PeriodState.OPEN))
     # The queues' quarters are most often the person's own, already read.
