@@ -93,3 +93,18 @@ def test_catalogue_covers_every_translatable_string_in_the_code(tmp_path: Path) 
         "The English catalogue does not cover the code. Run `kaohe makemessages -l en` in the "
         "kaohe folder, translate these entries in locale/en/LC_MESSAGES/django.po (remove the "
         "fuzzy flags), then `kaohe compilemessages`:\n  " + "\n  ".join(problems))
+
+
+def test_quarters_and_grades_are_named_in_the_language_asked_each_time() -> None:
+    """Their names are translated once a language and kept: asking in turn gives each its own."""
+    from kaohe.annual.labels import grade_label
+    from kaohe.plans.labels import quarter_label, quarter_name
+    from kaohe.reports.layout import grade_series
+
+    for _round in range(2):
+        with translation.override("zh-hans"):
+            assert (quarter_label(2026, 4), quarter_name(4)) == ("2026 年第四季度", "第四季度")
+            assert grade_label("好") == "好" and grade_series()[0][1] == "好"
+        with translation.override("en"):
+            assert (quarter_label(2026, 4), quarter_name(4)) == ("2026 Q4", "Q4")
+            assert grade_label("好") == "Good" and grade_series()[0][1] == "Good"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kaohe import spreadsheets
 from kaohe.lib.escaping import conditional_escape, escape
@@ -142,10 +143,16 @@ def percent(part: int, whole: int) -> str:
     return f"{share(part, whole) * 100:.1f}%"
 
 
-def grade_series() -> list[tuple[str, str, str]]:
+def grade_series() -> tuple[tuple[str, str, str], ...]:
     """(grade value, label, color), the undetermined grade last as ""."""
-    return [(g.value, str(g.label), GRADE_COLORS[g]) for g in Grade] + [
-        ("", _("不确定等次"), UNDETERMINED_COLOR)]
+    return _grade_series(get_language())
+
+
+@cache
+def _grade_series(language: str | None) -> tuple[tuple[str, str, str], ...]:
+    """Translated once a language: every grade panel and chart of a page reads them."""
+    return (*((g.value, str(g.label), GRADE_COLORS[g]) for g in Grade),
+            ("", _("不确定等次"), UNDETERMINED_COLOR))
 
 
 def write_tables(panels: Sequence[Panel], target: IO[bytes],
