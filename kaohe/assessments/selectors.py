@@ -94,7 +94,7 @@ def assessment_detail(actor: Actor, pk: int) -> Assessment:
 def visible_periods(actor: Actor) -> QuerySet[Period]:
     if actor.user is None or (actor.person is None and not actor.department_organ_ids):
         return Period.objects.none()
-    scope = Q(organ_id__in=actor.readable_organ_ids)
+    scope = _of_organs_read(actor)
     if actor.person:  # a seconded-in person sees the quarter of the organ assessing them
         # EXISTS, not a join: joining the quarter's assessments made one row per person,
         # each counting the quarter again below, before DISTINCT (quadratic in its size).
@@ -110,8 +110,16 @@ def visible_periods_counted(actor: Actor) -> QuerySet[Period]:
     return visible_periods(actor).annotate(taking_part=Coalesce(Subquery(taking_part), 0))
 
 
+def _of_organs_read(actor: Actor) -> Q:
+    """The quarters of the organs whose structure the actor reads: most of those they see."""
+    return Q(organ_id__in=actor.readable_organ_ids)
+
+
 def period_detail(actor: Actor, pk: int) -> Period:
-    return access.one_or_404(visible_periods(actor).filter(pk=pk))
+    """One quarter the actor sees, else 404: looked for among their organs' quarters first,
+    without the subquery that finds a quarter assessing them in another organ."""
+    return (Period.objects.filter(_of_organs_read(actor), pk=pk).select_related("organ", "plan")
+            .first() or access.one_or_404(visible_periods(actor).filter(pk=pk)))
 
 
 def proposed_by(assessment: Assessment) -> int | None:
