@@ -16,7 +16,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from kaohe.lib.escaping import conditional_escape
+from kaohe.lib.escaping import conditional_escape, escape
 
 INPUTS = {f"django/forms/widgets/{name}.html" for name in (
     "input", "text", "number", "email", "url", "password", "hidden", "checkbox", "date",
@@ -29,15 +29,17 @@ def _s(value: Any) -> str:
 
 
 def _attrs(attrs: dict[str, Any] | None) -> str:
-    """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name."""
-    return "".join(f" {conditional_escape(name)}" if value is True else
-                   f' {conditional_escape(name)}="{conditional_escape(_s(value))}"'
+    """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name.
+    Names and formatted values are plain strings, escaped without conditional_escape's
+    checks (a field has a dozen)."""
+    return "".join(f" {escape(name)}" if value is True else
+                   f' {escape(name)}="{escape(_s(value))}"'
                    for name, value in (attrs or {}).items() if value is not False)
 
 
 def _input(widget: dict[str, Any]) -> str:
     value = widget["value"]
-    shown = f' value="{conditional_escape(_s(value))}"' if value is not None else ""
+    shown = f' value="{escape(_s(value))}"' if value is not None else ""
     return (f'<input type="{conditional_escape(widget["type"])}" '
             f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>')
 
