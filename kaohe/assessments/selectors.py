@@ -513,7 +513,8 @@ def _queue_counts(actor: Actor,
                   open_: QuerySet[Assessment]) -> list[tuple[int, str, int, str]]:
     """(quarter, what waits, how many, the page where it is done) for the reviewer and the
     approver: the open assessments they review or approve counted by quarter and state in one
-    query, each scope written into it once; nothing to ask for everyone else."""
+    query, each scope written into it once (whom one may act on one sees: no view scope to
+    add); nothing to ask for everyone else."""
     scopes = {"reviews": access.reviewable(actor) if access.reviews_anyone(actor) else None,
               "approves": access.approvable(actor) if access.approves_anyone(actor) else None}
     roles = {role: ExpressionWrapper(scope, output_field=BooleanField())
@@ -548,8 +549,7 @@ def todo(actor: Actor, waiting_elsewhere: dict[str, QuerySet[Any]] | None = None
     # the columns the home page shows (no text to decrypt).
     own = list(Assessment.objects.restrict(actor, "own").select_related("period")
                .only(*OWN_COLUMNS).order_by("-period__year", "-period__quarter"))
-    counted = _queue_counts(actor,
-                            visible_assessments(actor).filter(period__state=PeriodState.OPEN))
+    counted = _queue_counts(actor, Assessment.objects.filter(period__state=PeriodState.OPEN))
     # The queues' quarters are most often the person's own, already read.
     periods = {a.period_id: a.period for a in own}
     missing = {period_id for period_id, _label, _n, _p in counted} - periods.keys()
