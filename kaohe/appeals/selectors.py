@@ -88,7 +88,10 @@ class Card:
 
 
 def card(actor: Actor, assessment: Assessment) -> Card:
-    appeal = Appeal.objects.filter(assessment=assessment).first()
+    try:
+        appeal: Appeal | None = assessment.appeal  # read with the assessment, if it was
+    except Appeal.DoesNotExist:
+        appeal = None
     deadline, error = None, ""
     try:
         deadline = deadline_of(assessment)

@@ -83,10 +83,11 @@ def assessment_list(actor: Actor, *, period: int | None = None, section: str | N
 
 
 def assessment_detail(actor: Actor, pk: int) -> Assessment:
+    """One assessment with what its page shows, its appeal (kaohe.appeals) included."""
     history = Transition.objects.select_related("by").order_by("at", "id")
     return access.one_or_404(
         visible_assessments(actor).filter(pk=pk)
-        .select_related(*LIST_RELATED, "period__plan")
+        .select_related(*LIST_RELATED, "period__plan", "appeal")
         .prefetch_related("period__plan__indicators", Prefetch("transitions", queryset=history))
     )
 
