@@ -148,6 +148,17 @@ def place_counts(groups: Iterable[Sequence[Any]]) -> Counter[str]:
     return counts
 
 
+def place_counts_by(assessments: QuerySet[Assessment], *keys: str
+                    ) -> dict[tuple[Any, ...], Counter[str]]:
+    """place_counts for each value of the columns `keys`, from one GROUP BY of those and
+    PLACE_COLUMNS."""
+    groups: dict[tuple[Any, ...], list[Sequence[Any]]] = {}
+    for row in (assessments.order_by().values_list(*keys, *PLACE_COLUMNS)
+                .annotate(n=Count("id"))):
+        groups.setdefault(row[:len(keys)], []).append(row[len(keys):])
+    return {key: place_counts(rows) for key, rows in groups.items()}
+
+
 def quota(period: Period) -> rules.Quota:
     """好 places of the quarter: the limit from the plan, and the ones already approved."""
     plan = period.plan
@@ -167,14 +178,11 @@ def quota(period: Period) -> rules.Quota:
 
 def places_by_section(period: Period) -> dict[int, int]:
     """section id → the 好 places its approved grades take, in one query."""
-    good = Q(state__in=DECIDED, grade=Grade.GOOD)
-    rows = (period.assessments.values("section_id").order_by()
-            .annotate(good=Count("id", filter=good),
-                      direct_good=Count("id", filter=good & Q(direct=True,
-                                                             proposed_grade=Grade.GOOD))))
-    counts = period.plan.direct_good_counts
-    return {r["section_id"]: rules.places_used(r["good"], r["direct_good"],
-                                               direct_good_counts=counts) for r in rows}
+    direct_good_counts = period.plan.direct_good_counts
+    return {section_id: rules.places_used(counts["good"], counts["direct_good"],
+                                          direct_good_counts=direct_good_counts)
+            for (section_id,), counts in place_counts_by(period.assessments.all(),
+                                                         "section_id").items()}
 
 
 def split_fixed(period: Period) -> bool:

@@ -326,17 +326,13 @@ def _cap_usage(scope: ReportScope, filters: Filters) -> Panel:
     """§八(一): 好 used against the organ's cap, per quarter. The cap is the organ's, so it is
     counted over the whole organ whatever the actor's sections (the same counter the review
     screen shows every chief), from the assessments grouped as the counter groups them."""
-    groups: dict[tuple[Any, ...], list[Sequence[Any]]] = {}
-    for row in (Assessment.objects.filter(period__organ_id=scope.organ_id)
-                .filter(filters.period_q()).order_by()
-                .values_list(*CAP_PLAN, *assessment_selectors.PLACE_COLUMNS)
-                .annotate(n=Count("id"))):
-        groups.setdefault(row[:len(CAP_PLAN)], []).append(row[len(CAP_PLAN):])
+    by_quarter = assessment_selectors.place_counts_by(
+        Assessment.objects.filter(period__organ_id=scope.organ_id).filter(filters.period_q()),
+        *CAP_PLAN)
     table_rows: list[list[Any]] = []
     used, limits = [], []
-    for key in sorted(groups):  # by year and quarter, each with its plan
+    for key, counts in sorted(by_quarter.items()):  # by year and quarter, each with its plan
         plan = dict(zip(CAP_PLAN, key, strict=True))
-        counts = assessment_selectors.place_counts(groups[key])
         limit = _limit(plan, counts["participants"], counts["determined"])
         taken = rules.places_used(counts["good"], counts["direct_good"],
                                   direct_good_counts=plan["period__plan__direct_good_counts"])
