@@ -1,6 +1,7 @@
 """The rows of the annual page's table of people, written in Python: a row holds a dozen cells
 and a form of its own, and the template engine's cost per cell was most of the page. The
-markup is the template's as it was (tests/annual/test_table.py keeps them the same)."""
+markup is the template's as it was; tests/annual/test_table.py checks what it shows, its
+escaping and its forms."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -34,8 +35,7 @@ class RowWriter:
         # has none (the address cannot hold it), and the name is shown without a link.
         self.form_url = reverse("annual_form_html", args=[PLACEHOLDER, year])
         self.decide_url = escape(reverse("annual_decide", args=[organ.code, year]))
-        self.csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" '
-                     f'value="{escape(get_token(request))}">')
+        self.csrf = csrf_input(request)  # what {% csrf_token %} writes
         self.grades = [(value, grade_label(value)) for value, _label in
                        DecideForm.base_fields["grade"].choices]  # type: ignore[attr-defined]
         self.undecided, self.undetermined = escape(_("未审定")), escape(_("不确定等次"))
@@ -61,10 +61,10 @@ class RowWriter:
             if row.provisional else "",
             f' <span class="badge">{self.priority}</span>' if rec.priority else "",
             f' <span class="badge">{self.tie}</span>' if rec.tie else ""])
-        rules = "".join(f"{escape(rule)}<br>" for rule in rec.rules)
+        reasons = "".join(f"{escape(reason)}<br>" for reason in rec.rules)
         return (f'\n<tr data-person="{number}">\n  <td>{name}</td>\n  <td>{section}</td>\n'
                 f"  {quarters}\n  <td><strong>{escape(grade_label(rec.grade))}</strong>"
-                f'{badges}</td>\n  <td class="helptext">{rules}</td>\n'
+                f'{badges}</td>\n  <td class="helptext">{reasons}</td>\n'
                 f"  <td>{self.result(row)}\n    {self.form(row, number)}\n  </td>\n</tr>\n")
 
     def quarter(self, quarter: rules.Quarter | None) -> str:
