@@ -139,7 +139,7 @@ class Overview:
 
 def annual_year(organ: Organ, year: int) -> AnnualYear:
     """The organ's settings for the year; the defaults (unsaved) until the office saves any."""
-    found = AnnualYear.objects.filter(organ=organ, year=year).first()
+    found = AnnualYear.objects.filter(organ=organ, year=year).order_by().first()
     if found is None:
         return AnnualYear(organ=organ, year=year)
     found.organ = organ  # already read: the overview and its page use it
@@ -167,12 +167,14 @@ def overview(annual: AnnualYear, *, people: list[int] | None = None,
     `people` only narrows the rows returned (for one person's forms). The assessments
     themselves are loaded only `with_assessments` (the official forms read their texts); the
     people, when first used."""
-    periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)}
+    # Read into dicts: unordered, as the models' orderings would join the organ to sort.
+    periods = {p.quarter: p for p in Period.objects.filter(organ=annual.organ, year=annual.year)
+               .order_by()}
     found = year_assessments(annual, periods.values())
     quarters, who = _decided_here(annual, found)
-    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual).annotate(
-        number=F("person__personnel_no"), name=F("person__name"),
-        section_name=F("person__section__name"))} if annual.pk else {})
+    results = ({r.person_id: r for r in AnnualResult.objects.filter(annual=annual).order_by()
+                .annotate(number=F("person__personnel_no"), name=F("person__name"),
+                          section_name=F("person__section__name"))} if annual.pk else {})
     for person_id in _not_assessed(annual, results.keys() - who.keys()):
         # Refusing to take part: no assessment at all in the year, a row here.
         result = results[person_id]

@@ -66,6 +66,11 @@ class AssessmentQuerySet(RestrictedQuerySet["Assessment"]):
         return scope
 
 
+# A quarter's assessments in the order its lists show them. Within one quarter, order by this
+# rather than by the model's ordering, whose quarter first joins the quarter and its organ.
+IN_QUARTER = ("section__code", "category", "person__personnel_no")
+
+
 class Assessment(models.Model):
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
@@ -110,7 +115,7 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = _("平时考核")
         verbose_name_plural = _("平时考核")
-        ordering = ["period", "section__code", "category", "person__personnel_no"]
+        ordering = ["period", *IN_QUARTER]
         constraints = [
             models.UniqueConstraint(fields=["period", "person"], name="one_assessment_a_quarter"),
         ]

@@ -34,6 +34,7 @@ from kaohe.assessments import rules
 from kaohe.assessments.models import (
     DECIDED,
     FINISHED,
+    IN_QUARTER,
     UNDER_REVIEW,
     Assessment,
     AssessmentQuerySet,
@@ -120,7 +121,7 @@ def period_detail(actor: Actor, pk: int) -> Period:
     """One quarter the actor sees, else 404: looked for among their organs' quarters first,
     without the subquery that finds a quarter assessing them in another organ."""
     return (Period.objects.filter(_of_organs_read(actor), pk=pk).select_related("organ", "plan")
-            .first() or access.one_or_404(visible_periods(actor).filter(pk=pk)))
+            .order_by().first() or access.one_or_404(visible_periods(actor).filter(pk=pk)))
 
 
 def proposed_by(assessment: Assessment) -> int | None:
@@ -355,7 +356,7 @@ def closing_items(period: Period) -> tuple[list[str], list[str]]:
     rows = [Concerned(name, number, state, feedback, appeal is not None, decided is not None)
             for name, number, state, feedback, appeal, decided in period.assessments
             .filter(~Q(state__in=FINISHED) | undecided | told_lately)
-            .values_list("person__name", "person__personnel_no", "state",
+            .order_by(*IN_QUARTER).values_list("person__name", "person__personnel_no", "state",
                          "feedback_given_on", "appeal__pk", "appeal__decided_at")]
     work = [_("%(name)s：%(state)s") % {"name": row.name, "state": State(row.state).label}
             for row in rows if row.state not in FINISHED]
@@ -474,7 +475,7 @@ def waiting_approval(actor: Actor, period: Period) -> QuerySet[Assessment]:
 def state_counts(actor: Actor, periods: list[Period]) -> dict[int, dict[str, int]]:
     """period id → state → how many of the assessments this actor sees, in one query."""
     counts: dict[int, dict[str, int]] = {}
-    for row in (visible_assessments(actor).filter(period__in=periods)
+    for row in (visible_assessments(actor).filter(period__in=periods).order_by()
                 .values("period_id", "state").annotate(n=Count("id"))):
         counts.setdefault(row["period_id"], {})[row["state"]] = row["n"]
     return counts
@@ -485,7 +486,7 @@ def own_by_period(actor: Actor, periods: list[Period]) -> dict[int, Assessment]:
     if actor.person is None:
         return {}
     return {a.period_id: a for a in Assessment.objects.restrict(actor, "own")
-            .filter(period__in=periods).defer(*TEXTS)}
+            .filter(period__in=periods).defer(*TEXTS).order_by()}
 
 
 def liaison_requests(actor: Actor) -> QuerySet[LiaisonRequest]:
