@@ -89,6 +89,21 @@ class ProposalForm(forms.Form):
     def score_fields(self) -> list[forms.BoundField]:
         return [self[f"score_{i.code}"] for i in self.indicators]
 
+    # The grid's cells, label, field and errors each: written here, as the score fields are.
+    def comment_cell(self) -> SafeString:
+        return self._cells("comment")
+
+    def opinion_cells(self) -> SafeString:
+        return self._cells("colleagues_opinion", "recipients_opinion", "performance_results")
+
+    def direct_cells(self) -> SafeString:
+        return self._cells("direct_reason", "direct_reward")
+
+    def _cells(self, *names: str) -> SafeString:
+        return mark_safe("\n    ".join(  # noqa: S308 (label, field and errors are HTML)
+            f"<div>{field.label_tag()}{field}{field.errors}</div>"
+            for field in (self[name] for name in names)))
+
     def score_labels(self) -> SafeString:
         """Each score field inside its label, the indicator's description as its title:
         written here, as a form has a dozen and a reviewer's screen a form a person."""
