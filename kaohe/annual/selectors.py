@@ -40,7 +40,7 @@ class People(dict[int, Person]):
     def load(self, ids: Iterable[int]) -> None:
         """Read these people with their section and organ. The organs are read apart and
         shared: joined, the same organ row was decoded again for each of thousands."""
-        persons = Person.objects.select_related("section").in_bulk(
+        persons = Person.objects.select_related("section").order_by().in_bulk(
             [pk for pk in ids if pk not in self])
         others = {person.organ_id for person in persons.values()} - self.organs.keys()
         if others:

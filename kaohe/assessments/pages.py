@@ -166,7 +166,6 @@ def detail_context(actor: Actor, assessment: Assessment,
         deadline, deadline_error = selectors.appeal_deadline(assessment), ""
     except CalendarNotCovered as missing:
         deadline, deadline_error = None, str(missing)
-    summary = assessment.summary or summary_draft(assessment.person, assessment.period)
     proposal = kept.pop("proposal_form", None)
     if proposing and not isinstance(proposal, ProposalForm):
         proposal = proposal_form(assessment, plan_indicators)
@@ -176,7 +175,9 @@ def detail_context(actor: Actor, assessment: Assessment,
         "scored": [(i, assessment.scores.get(i.code)) for i in plan_indicators],
         "tasks": tasks_of(assessment.person, assessment.period.year),
         "entries": entries_of(assessment.person, assessment.period),
-        "summary_form": SummaryForm(initial={"text": summary}),
+        # Each form only under its action (views.ACTION_OF_FORM); a draft reads the records.
+        "summary_form": SummaryForm(initial={"text": assessment.summary or summary_draft(
+            assessment.person, assessment.period)}) if "summary" in actions else None,
         "proposal_form": with_preview(assessment, proposal, assessment.period.plan,
                                       ballot_score(assessment))
         if isinstance(proposal, ProposalForm) else None,
@@ -185,13 +186,13 @@ def detail_context(actor: Actor, assessment: Assessment,
                     if actor.person is None or assessment.person_id != actor.person.pk else []),
         "recipients": recipient_summary(actor, assessment),
         "approval_form": approval_form(actor, assessment) if approving else None,
-        "feedback_form": FeedbackForm(),
-        "acknowledge_form": AcknowledgeForm(),
-        "reason_form": ReasonForm(),
-        "send_back_form": ReasonForm(auto_id="send-back-%s"),
-        "question_form": QuestionForm(auto_id="%s"),
+        "send_back_form": ReasonForm(auto_id="send-back-%s") if "send_back" in actions else None,
+        "feedback_form": FeedbackForm() if "feedback" in actions else None,
+        "acknowledge_form": AcknowledgeForm() if "acknowledge" in actions else None,
+        "reason_form": ReasonForm() if "return" in actions else None,
+        "question_form": QuestionForm(auto_id="%s") if "liaison" in actions else None,
         # The liaison's opinion serves the reviewers; it is not shown to the person assessed.
-        "liaison": (assessment.liaison_requests.select_related("liaison")
+        "liaison": (assessment.liaison_requests.select_related("liaison").order_by("asked_at")
                     if actor.person is None or assessment.person_id != actor.person.pk else []),
         "appeal_deadline": deadline,
         "appeal_deadline_error": deadline_error,

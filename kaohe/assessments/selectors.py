@@ -563,7 +563,7 @@ def todo(actor: Actor, waiting_elsewhere: dict[str, QuerySet[Any]] | None = None
     # The queues' quarters are most often the person's own, already read.
     periods = {a.period_id: a.period for a in own}
     missing = {period_id for period_id, _label, _n, _p in counted} - periods.keys()
-    periods.update(Period.objects.in_bulk(missing) if missing else {})
+    periods.update(Period.objects.order_by().in_bulk(missing) if missing else {})
     queues = [(periods[pk], label, n, today > periods[pk].last_day, reverse(page, args=[pk]))
               for pk, label, n, page in counted]
     unread = Notification.objects.filter(user=actor.user, read=False)

@@ -50,7 +50,7 @@ def own_sections(actor: Actor) -> list[Section]:
         sections.setdefault(person.section.pk, person.section)
         people.setdefault(person.section.pk, []).append(person)
     if missing := ids - sections.keys():
-        sections.update(Section.objects.select_related("organ").in_bulk(missing))
+        sections.update(Section.objects.select_related("organ").order_by().in_bulk(missing))
     for pk, section in sections.items():
         section.visible = people.get(pk, [])  # type: ignore[attr-defined]
     return sorted(sections.values(), key=lambda section: (section.organ.code, section.code))

@@ -3,6 +3,7 @@ approver get through on their screens, and the screens cost a fixed number of qu
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,8 @@ from django.urls import reverse
 
 from kaohe.assessments.models import Assessment, State
 from kaohe.org.models import Category, Person
+from kaohe.plans.models import Task
+from kaohe.records.models import Entry
 from tests.personas import World
 
 Sign = Callable[[str | None], Client]
@@ -177,6 +180,21 @@ def test_chief_decomposes_a_task_and_it_reaches_the_summary(client_for: Sign,
     page = client_for("staff").get(reverse("assessment_detail",
                                            args=[world.assessments["staff"].pk]))
     assert "完成大气污染源排查" in page.content.decode()
+
+
+def test_the_assessment_page_lists_tasks_and_records_in_their_order(client_for: Sign,
+                                                                    world: World) -> None:
+    staff = world.people["staff"]
+    for title, temporary in [("临时甲", True), ("常规甲", False), ("临时乙", True),
+                             ("常规乙", False)]:
+        Task.objects.create(person=staff, year=2025, title=title, temporary=temporary,
+                            assigned_by=world.users["chief"])
+    for day, text in [(9, "记实九月"), (7, "记实七月"), (8, "记实八月")]:
+        Entry.objects.create(person=staff, day=datetime.date(2025, day, 1), text=text)
+    page = client_for("staff").get(reverse("assessment_detail",
+                                           args=[world.assessments["staff"].pk])).content.decode()
+    shown = ["常规甲", "常规乙", "临时甲", "临时乙", "记实七月", "记实八月", "记实九月"]
+    assert sorted(shown, key=page.index) == shown
 
 
 def test_poor_grade_gets_criticism_then_admonition_from_the_chief(client_for: Sign,
