@@ -52,7 +52,7 @@ from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Assignment, Category, Person, Section
 from kaohe.org.selectors import SEARCH_RESULTS, people_search
-from kaohe.plans.models import Grade, Period, PeriodState
+from kaohe.plans.models import IN_PLAN, Grade, Indicator, Period, PeriodState
 from kaohe.workdays.calendar import CalendarNotCovered, add_working_days, workdays_in, working_days
 
 LIST_RELATED = ["person", "section", "period", "period__organ"]
@@ -89,7 +89,9 @@ def assessment_detail(actor: Actor, pk: int) -> Assessment:
     return access.one_or_404(
         visible_assessments(actor).filter(pk=pk)
         .select_related(*LIST_RELATED, "period__plan", "appeal")
-        .prefetch_related("period__plan__indicators", Prefetch("transitions", queryset=history))
+        .prefetch_related(Prefetch("period__plan__indicators",
+                                   queryset=Indicator.objects.order_by(*IN_PLAN)),
+                          Prefetch("transitions", queryset=history))
     )
 
 
@@ -633,7 +635,8 @@ def leave_overview(leaves: list[Leave], period: Period) -> tuple[int, list[Leave
     for leave in leaves:
         by_person.setdefault(leave.person_id, []).append(leave)
     assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(person_id__in=by_person):
+    for assignment in Assignment.objects.filter(person_id__in=by_person).order_by("person_id",
+                                                                                   "start"):
         assignments.setdefault(assignment.person_id, []).append(assignment)
     totals = {pid: leave_and_service_days(own, assignments.get(pid, []), period, workdays)
               for pid, own in by_person.items()}

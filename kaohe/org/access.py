@@ -187,7 +187,8 @@ def get_person(actor: Actor, personnel_no: str) -> Person:
 
 
 def one_or_404(queryset: QuerySet[M]) -> M:
-    found = queryset.first()
+    # Unordered: one row needs no sorting, and a model's ordering may join tables to sort.
+    found = queryset.order_by().first()
     if found is None:
         raise Http404
     return found

@@ -121,6 +121,11 @@ class IndicatorGroup(models.TextChoices):
     INDIVIDUAL = "individual", _("个性指标")
 
 
+# A plan's indicators in the order its forms show them. Within one plan, order by this rather
+# than by the model's ordering, whose plan first joins the plan and its organ.
+IN_PLAN = ("group", "position", "code")
+
+
 class Indicator(models.Model):
     plan = models.ForeignKey(YearPlan, on_delete=models.CASCADE, related_name="indicators")
     group = models.CharField(_("类别"), max_length=16, choices=IndicatorGroup.choices)
@@ -133,7 +138,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("考核指标")
         verbose_name_plural = _("考核指标")
-        ordering = ["plan", "group", "position", "code"]
+        ordering = ["plan", *IN_PLAN]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
         ]
