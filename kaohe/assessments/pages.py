@@ -39,7 +39,7 @@ from kaohe.lib.paging import paged
 from kaohe.org import access
 from kaohe.org.access import Actor
 from kaohe.org.models import Category
-from kaohe.plans.models import Grade, Indicator, Period, YearPlan
+from kaohe.plans.models import IN_PLAN, Grade, Indicator, Period, YearPlan
 from kaohe.recipients import selectors as recipient_selectors
 from kaohe.recipients.selectors import Summary
 from kaohe.records.selectors import entries_of, summary_draft, tasks_of
@@ -221,7 +221,7 @@ REVIEW_PAGE = 20
 def review_context(actor: Actor, period: Period, kept: Kept | None = None,
                    page: str | None = None) -> dict[str, Any]:
     """The rows of one page (`page`; with a form `kept`, the page holding its row)."""
-    plan_indicators = list(period.plan.indicators.all())
+    plan_indicators = list(period.plan.indicators.order_by(*IN_PLAN))
     assessments = selectors.to_review(actor, period)  # read a page at a time
     if kept is not None:
         order = list(assessments.values_list("pk", flat=True))
@@ -292,14 +292,17 @@ def periods_context(actor: Actor) -> dict[str, Any]:
     counts = selectors.state_counts(actor, periods)
     organ = actor.person.organ if actor.person else None
     may_run = organ is not None and access.may_run_periods(actor, organ)
+    mine = selectors.own_by_period(actor, periods)
     return {
-        "periods": [(p, [(State(s).label, counts.get(p.pk, {}).get(s, 0)) for s in State.values],
+        # Each quarter with the states that have anyone, how many take part, what keeps it
+        # open (for the office) and the actor's own assessment in it.
+        "periods": [(p, [(State(s).label, n) for s in State.values
+                         if (n := counts.get(p.pk, {}).get(s, 0))],
                      sum(counts.get(p.pk, {}).values()),
-                     closing(p) if may_run and not p.is_closed else None)
+                     closing(p) if may_run and not p.is_closed else None, mine.get(p.pk))
                     for p in periods],
         "may_run": may_run,
         "follows_others": access.follows_others(actor),
-        "mine": selectors.own_by_period(actor, periods),
         "tables": {p.pk for p in periods if access.may_see_annual(actor, p.organ)},
         "open_form": OpenPeriodForm(),
     }
