@@ -136,7 +136,7 @@ def pages(ctx: Context) -> list[Measure]:
     try:
         with override_settings(ALLOWED_HOSTS=["testserver"]):
             # A ratio read against its target wants a steadier median than a time alone.
-            measures += demo_pages(ctx, period, 3 if ctx.quick else 31)
+            measures += demo_pages(ctx, period, 3 if ctx.quick else 61)
             measures += encryption_on_reading(period, repeats)
             measures += growing_pages(ctx, repeats)
             measures += sign_in(ctx)
