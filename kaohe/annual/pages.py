@@ -6,7 +6,6 @@ escaping and its forms."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from django.http import HttpRequest
 from django.template.backends.utils import csrf_input
@@ -18,11 +17,8 @@ from kaohe.annual import rules
 from kaohe.annual.forms import DecideForm
 from kaohe.annual.labels import grade_label
 from kaohe.annual.selectors import Overview, Row
+from kaohe.lib.addresses import ROW_VALUE, row_address
 from kaohe.lib.escaping import escape
-
-# Django's reverse leaves these as they are in an argument (RFC 3986's sub-delimiters and more).
-URL_SAFE = "!$&'()*+,;=/~:@"
-PLACEHOLDER = "personnel-no"
 
 
 class RowWriter:
@@ -31,9 +27,9 @@ class RowWriter:
     def __init__(self, request: HttpRequest, view: Overview, year: int) -> None:
         organ = view.annual.organ
         self.may_decide = view.may_decide
-        # Each person's form, its address reversed once: a personnel number with a slash
-        # has none (the address cannot hold it), and the name is shown without a link.
-        self.form_url = reverse("annual_form_html", args=[PLACEHOLDER, year])
+        # Each person's form: a personnel number with a slash has no address, and the name
+        # is shown without a link.
+        self.form_address = row_address("annual_form_html", ROW_VALUE, year)
         self.decide_url = escape(reverse("annual_decide", args=[organ.code, year]))
         self.csrf = csrf_input(request)  # what {% csrf_token %} writes
         self.grades = [(value, grade_label(value)) for value, _label in
@@ -51,8 +47,7 @@ class RowWriter:
     def row(self, row: Row) -> str:
         personnel_no = row.rec.key
         number, name, section = escape(personnel_no), escape(row.name), escape(row.section)
-        if personnel_no and "/" not in personnel_no:
-            url = self.form_url.replace(PLACEHOLDER, quote(personnel_no, safe=URL_SAFE))
+        if url := self.form_address(personnel_no):
             name = f'<a href="{escape(url)}">{name}</a>'
         quarters = "".join(f"<td>{self.quarter(q)}</td>" for q in row.by_quarter)
         rec = row.rec

@@ -36,6 +36,19 @@ def test_leader_home_lists_overseen_sections(world: World, client_for: Sign) -> 
     assert "<small>0 人</small>" in cards[-1] and "无可查看的人员" in cards[-1]
 
 
+def test_a_sections_people_are_listed_with_a_link_each(world: World, client_for: Sign) -> None:
+    Person.objects.filter(pk=world.people["colleague"].pk).update(
+        name="<b>王</b>", frontline=True, title="科员")
+    page = client_for("chief").get(reverse("section_detail", args=["organ", "a"])).content.decode()
+    row = page.split("<td>P-colleague</td>")[1].split("</tr>")[0]
+    assert row == ('<td><a href="/people/P-colleague/">&lt;b&gt;王&lt;/b&gt;</a></td>\n'
+                   "      <td>科室工作人员</td><td>科员</td><td></td><td>✓</td>")
+    # A personnel number no address can hold is listed without a link, not an error.
+    Person.objects.filter(pk=world.people["colleague"].pk).update(personnel_no="2019/7")
+    page = client_for("chief").get(reverse("section_detail", args=["organ", "a"])).content.decode()
+    assert "<td>2019/7</td><td>&lt;b&gt;王&lt;/b&gt;</td>" in page
+
+
 def test_staff_home_shows_self_and_no_colleagues(client_for: Sign) -> None:
     page = client_for("staff").get(reverse("home")).content.decode()
     assert "科室工作人员" in page and "P-staff" in page
