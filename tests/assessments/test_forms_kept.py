@@ -234,6 +234,14 @@ def test_preview_without_every_score_waits_and_bad_numbers_are_named(client_for:
         assert 'data-testid="composite"' not in fragment, bad
 
 
+def test_a_problem_names_the_indicator_escaped(client_for: Sign, world: World) -> None:
+    a = world.assessments["staff"]
+    a.period.plan.indicators.filter(code="ethics").update(name="<i>品德</i>")
+    status, fragment = preview(client_for("chief"), a,
+                               {**proposal(a), f"a{a.pk}-score_ethics": "abc"})
+    assert status == 200 and "&lt;i&gt;品德&lt;/i&gt;：" in fragment and "<i>" not in fragment
+
+
 @pytest.mark.parametrize("persona", ["outsider", "staff", "leader", "other_chief"])
 def test_preview_is_only_for_the_reviewer(client_for: Sign, world: World,
                                          persona: str) -> None:
