@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar, overload
 
 from django.conf import settings
 from django.utils.formats import localize
@@ -36,11 +36,37 @@ class Link:
         return self.text
 
 
+T = TypeVar("T")
+
+
+class RowsOf(Sequence[list[Any]], Generic[T]):
+    """A table's rows made from `items` only when read: a page shows the first rows of a table
+    whose export has them all (an organ's year is thousands of assessments)."""
+
+    def __init__(self, items: Sequence[T], row: Callable[[T], list[Any]]) -> None:
+        self.items, self.row = items, row
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return map(self.row, self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return [self.row(item) for item in self.items[index]]
+        return self.row(self.items[index])
+
+
 @dataclass
 class Table:
     title: str
     header: list[str]
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
 
 
 @dataclass
@@ -52,7 +78,7 @@ class Panel:
     shown: int | None = None  # rows on the page; the export always has every row
 
     @property
-    def rows_shown(self) -> list[list[Any]]:
+    def rows_shown(self) -> Sequence[list[Any]]:
         return self.table.rows[:self.shown] if self.shown else self.table.rows
 
     @property
@@ -160,7 +186,7 @@ def write_tables(panels: Sequence[Panel], target: IO[bytes],
     """The panels' tables as the sheets of one .xlsx, written row by row
     (kaohe.spreadsheets: a text is never a formula); `progress(done, total)` after each
     sheet. Returns the number of rows."""
-    def sheets() -> Iterator[tuple[str, list[str], list[list[Any]]]]:
+    def sheets() -> Iterator[tuple[str, list[str], Sequence[list[Any]]]]:
         for done, panel in enumerate(panels):
             if progress is not None:
                 progress(done, len(panels))

@@ -48,6 +48,7 @@ from kaohe.reports.layout import (
     Board,
     Link,
     Panel,
+    RowsOf,
     Table,
     grade_series,
     percent,
@@ -448,13 +449,15 @@ def _people(facts: list[Fact]) -> Panel:
     undetermined, yes = _("不确定等次"), _("是")
     # Each person's report, its address reversed once rather than once a row.
     person_url = reverse("reports_person", args=["-"]).removesuffix("-/")
-    rows = [[named(f.year, f.quarter), Link(f.name, f"{person_url}{quote(f.number)}/"),
-             f.section, categories[f.category], yes if f.frontline else "", f.score,
-             grades.get(f.grade, f.grade) if f.determined else undetermined, states[f.state]]
-            for f in facts]
+
+    def row(f: Fact) -> list[Any]:
+        return [named(f.year, f.quarter), Link(f.name, f"{person_url}{quote(f.number)}/"),
+                f.section, categories[f.category], yes if f.frontline else "", f.score,
+                grades.get(f.grade, f.grade) if f.determined else undetermined, states[f.state]]
+
     return Panel("people", Table(_("人员考核结果"), [
         _("季度"), _("姓名"), _("科室"), _("人员类别"), _("基层一线"), _("综合得分"), _("等次"),
-        _("状态")], rows), shown=PEOPLE_SHOWN)
+        _("状态")], RowsOf(facts, row)), shown=PEOPLE_SHOWN)
 
 
 # --- 3. a person over the quarters -------------------------------------------------------------
