@@ -5,12 +5,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kaohe import limits
 from kaohe.assessments.models import Assessment, FeedbackMethod, LeaveKind
-from kaohe.lib.escaping import conditional_escape
 from kaohe.lib.widgets import DATE
 from kaohe.plans.models import Grade, Indicator
 
@@ -48,7 +46,7 @@ class QuestionForm(forms.Form):
 class ProposalForm(forms.Form):
     """One indicator field per indicator of the year's plan, then the grade and the inputs
     the plan requires besides the summary (§七(三)). Rendered once per person on the review
-    screen (settings.FORM_RENDERER writes its widgets in Python)."""
+    screen, written by {% proposal_fields %} (kaohe.assessments.templatetags.proposals)."""
 
     grade = forms.ChoiceField(label=_("拟定等次"), choices=GRADE_CHOICES, required=False)
     comment = forms.CharField(label=_("评鉴意见"),
@@ -89,28 +87,6 @@ class ProposalForm(forms.Form):
     def score_fields(self) -> list[forms.BoundField]:
         return [self[f"score_{i.code}"] for i in self.indicators]
 
-    # The grid's cells, label, field and errors each: written here, as the score fields are.
-    def comment_cell(self) -> SafeString:
-        return self._cells("comment")
-
-    def opinion_cells(self) -> SafeString:
-        return self._cells("colleagues_opinion", "recipients_opinion", "performance_results")
-
-    def direct_cells(self) -> SafeString:
-        return self._cells("direct_reason", "direct_reward")
-
-    def _cells(self, *names: str) -> SafeString:
-        return mark_safe("\n    ".join(  # noqa: S308 (label, field and errors are HTML)
-            f"<div>{field.label_tag()}{field}{field.errors}</div>"
-            for field in (self[name] for name in names)))
-
-    def score_labels(self) -> SafeString:
-        """Each score field inside its label, the indicator's description as its title:
-        written here, as a form has a dozen and a reviewer's screen a form a person."""
-        return mark_safe("".join(  # noqa: S308 (label and title escaped, field and errors HTML)
-            f'\n    <label title="{conditional_escape(field.help_text)}">'
-            f"{conditional_escape(field.label)}{field}{field.errors}</label>\n  "
-            for field in self.score_fields()))
 
 
 class ApprovalForm(forms.Form):

@@ -112,28 +112,3 @@ def test_labels_and_help_texts_are_translated_once_in_the_pages_language() -> No
 
     assert not any(map(chinese, labels["en"])) and all(map(chinese, labels["zh-hans"]))
 
-
-def test_a_proposal_forms_score_labels_escape_the_indicators_name_and_description() -> None:
-    indicators = [Indicator(code="q1", name="<质量>", description=TRICKY)]
-    form = ProposalForm(indicators=indicators, prefix="a3")
-    labels = str(form.score_labels())
-    assert 'title="a &quot;quoted&quot; &lt;b&gt;tag&lt;/b&gt; &amp; 评鉴"' in labels
-    assert f"&lt;质量&gt;{form['score_q1']}</label>" in labels
-
-
-def test_a_proposal_forms_cells_are_what_its_template_wrote() -> None:
-    from django.template import Context, Template
-
-    cell = "<div>{{{{ form.{0}.label_tag }}}}{{{{ form.{0} }}}}{{{{ form.{0}.errors }}}}</div>"
-    indicators = [Indicator(code="q1", name="质量")]
-    data = {"a3-comment": TRICKY, "a3-direct_reward": "x" * 300, "a3-recipients_opinion": "<i>"}
-    for form in (ProposalForm(indicators=indicators, prefix="a3"),
-                 ProposalForm(data, indicators=indicators, prefix="a3")):
-        form.is_valid()
-        for cells, names in [(form.comment_cell, ["comment"]),
-                             (form.opinion_cells, ["colleagues_opinion", "recipients_opinion",
-                                                   "performance_results"]),
-                             (form.direct_cells, ["direct_reason", "direct_reward"])]:
-            template = Template("\n    ".join(cell.format(name) for name in names))
-            assert str(cells()) == template.render(Context({"form": form}))
-    assert "&lt;i&gt;" in str(form.opinion_cells()) and "errorlist" in str(form.direct_cells())

@@ -9,6 +9,7 @@ read the form's `preview` (kaohe.assessments.pages.with_preview)."""
 from __future__ import annotations
 
 from django import template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
@@ -25,22 +26,25 @@ def proposal_fields(form: ProposalForm, assessment_pk: int) -> SafeString:
     mark = escape(form.prefix or "proposal")  # which inputs the preview reads and keeps
     direct = form["direct"]
     return mark_safe(  # noqa: S308 (texts escaped here, fields and errors are HTML)
-        f"{form_errors(form)}\n"
+        f'{get_template("assessments/_form_error.html").render({"form": form})}\n'
         f'<div class="live-proposal" hx-get="{reverse("proposal_preview", args=[assessment_pk])}"\n'
         f'     hx-trigger="input delay:300ms from:[data-live={mark}]"\n'
         f'     hx-include="[data-live={mark}],[data-keep={mark}]"\n'
         f'     hx-target="#a{assessment_pk}-preview" hx-swap="outerHTML" '
         f'hx-sync="this:replace">\n'
-        f'<div class="scores">\n  {form.score_labels()}\n</div>\n'
+        f'<div class="scores">\n  {_score_labels(form)}\n</div>\n'
         f'<div class="grid2">\n'
         f'  <div>{form["grade"].label_tag()}{form["grade"]}{form["grade"].errors}\n'
         f"    {proposal_preview(form, assessment_pk)}\n  </div>\n"
-        f"  {form.comment_cell()}\n</div>\n"
+        f'  {_cells(form, "comment")}\n</div>\n'
         f'<details{" open" if form.is_bound else ""}><summary>'
         f'{escape(_("群众评价、服务对象意见、工作实绩；直接确定"))}</summary>\n'
-        f'  <div class="grid2">\n    {form.opinion_cells()}\n  </div>\n'
+        f'  <div class="grid2">\n    '
+        f'{_cells(form, "colleagues_opinion", "recipients_opinion", "performance_results")}'
+        f"\n  </div>\n"
         f'  <label class="check">{direct} {conditional_escape(direct.label)}</label>\n'
-        f'  <div class="grid2">\n    {form.direct_cells()}\n  </div>\n</details>\n</div>')
+        f'  <div class="grid2">\n    {_cells(form, "direct_reason", "direct_reward")}\n'
+        f"  </div>\n</details>\n</div>")
 
 
 @register.simple_tag
@@ -75,7 +79,14 @@ def proposal_preview(form: ProposalForm, assessment_pk: int, oob: bool = False) 
         f"  {reason.label_tag()}{required}{reason.errors}{reason}\n</div>")
 
 
-def form_errors(form: ProposalForm) -> str:
-    """assessments/_form_error.html: the errors of the form as a whole."""
-    return "".join(f'<p class="message error" role="alert" data-testid="form-error">'
-                   f"{conditional_escape(error)}</p>" for error in form.non_field_errors())
+def _score_labels(form: ProposalForm) -> str:
+    """Each score field inside its label, the indicator's description as its title."""
+    return "".join(f'\n    <label title="{conditional_escape(field.help_text)}">'
+                   f"{conditional_escape(field.label)}{field}{field.errors}</label>\n  "
+                   for field in form.score_fields())
+
+
+def _cells(form: ProposalForm, *names: str) -> str:
+    """A cell of the grid for each field named: its label, the field, its errors."""
+    return "\n    ".join(f"<div>{field.label_tag()}{field}{field.errors}</div>"
+                          for field in (form[name] for name in names))
