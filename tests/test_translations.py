@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -26,6 +27,21 @@ def test_every_message_has_an_english_translation() -> None:
                     and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)]
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+def test_no_translated_text_hides_where_extraction_cannot_see_it() -> None:
+    """xgettext does not read inside an f-string's braces: a `_("…")` there never reaches the
+    catalogue, and the English page shows it in Chinese. Translate first, then format."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for formatted in ast.walk(tree):
+            if isinstance(formatted, ast.JoinedStr):
+                hidden += [f"{path.relative_to(PACKAGE)}:{call.lineno}"
+                           for call in ast.walk(formatted) if isinstance(call, ast.Call)
+                           and isinstance(call.func, ast.Name)
+                           and call.func.id in {"_", "gettext", "gettext_lazy", "ngettext"}]
+    assert hidden == []
 
 
 def test_import_problems_read_in_english_when_english_is_chosen(db: None) -> None:

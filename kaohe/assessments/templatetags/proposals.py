@@ -25,6 +25,7 @@ register = template.Library()
 def proposal_fields(form: ProposalForm, assessment_pk: int) -> SafeString:
     mark = escape(form.prefix or "proposal")  # which inputs the preview reads and keeps
     direct = form["direct"]
+    more = escape(_("群众评价、服务对象意见、工作实绩；直接确定"))
     return mark_safe(  # noqa: S308 (texts escaped here, fields and errors are HTML)
         f'{get_template("assessments/_form_error.html").render({"form": form})}\n'
         f'<div class="live-proposal" hx-get="{reverse("proposal_preview", args=[assessment_pk])}"\n'
@@ -37,8 +38,7 @@ def proposal_fields(form: ProposalForm, assessment_pk: int) -> SafeString:
         f'  <div>{form["grade"].label_tag()}{form["grade"]}{form["grade"].errors}\n'
         f"    {proposal_preview(form, assessment_pk)}\n  </div>\n"
         f'  {_cells(form, "comment")}\n</div>\n'
-        f'<details{" open" if form.is_bound else ""}><summary>'
-        f'{escape(_("群众评价、服务对象意见、工作实绩；直接确定"))}</summary>\n'
+        f'<details{" open" if form.is_bound else ""}><summary>{more}</summary>\n'
         f'  <div class="grid2">\n    '
         f'{_cells(form, "colleagues_opinion", "recipients_opinion", "performance_results")}'
         f"\n  </div>\n"
@@ -64,11 +64,11 @@ def proposal_preview(form: ProposalForm, assessment_pk: int, oob: bool = False) 
                   'data-testid="suggested">%(grade)s</strong>”') % {
             "score": escape(localize(p.composite)), "grade": escape(p.suggested_label)}
         if p.reason_needed:
-            shown += (f'<strong data-testid="reason-needed">'
-                      f'{escape(_("：拟定等次与建议不同，须说明理由（§八(二)）"))}</strong>')
+            why = escape(_("：拟定等次与建议不同，须说明理由（§八(二)）"))
+            shown += f'<strong data-testid="reason-needed">{why}</strong>'
     reason = form["reason"]
-    required = (f' <span class="required">{escape(_("（必填）"))}</span>'
-                if p.reason_needed else "")
+    needed = escape(_("（必填）"))
+    required = f' <span class="required">{needed}</span>' if p.reason_needed else ""
     swapped = ' hx-swap-oob="true"' if oob else ""
     hidden = "" if p.reason_needed else " hidden"
     return mark_safe(  # noqa: S308 (texts escaped above, the field and its errors are HTML)

@@ -21,8 +21,9 @@ def people_rows(people: Iterable[Person]) -> SafeString:
     # A personnel number with a slash has no address: the name is shown without a link.
     address = row_address("person_detail", ROW_VALUE)
     rows = "".join(_row(person, address(person.personnel_no)) for person in people)
+    nobody = escape(_("无可查看的人员。"))
     return mark_safe(rows or  # noqa: S308 (every value escaped in _row)
-                     f'\n    <tr><td colspan="6">{escape(_("无可查看的人员。"))}</td></tr>')
+                     f'\n    <tr><td colspan="6">{nobody}</td></tr>')
 
 
 def _row(person: Person, url: str | None) -> str:
