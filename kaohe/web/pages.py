@@ -18,18 +18,16 @@ from kaohe.web import nav
 
 
 def home_context(actor: Actor) -> dict[str, Any]:
-    """The person's to-do, their sections, and for those who see whole organs the organs'
-    table and their annual links."""
-    # The organs' table and their annual links are for those who see whole organs.
+    """The person's to-do, their sections, and for those who see whole organs their annual
+    links. The organs' headcounts are the organs page's (linked in the navigation), not
+    repeated here."""
     sees_organs = bool(actor.whole_organ_ids or actor.department_organ_ids
                        or actor.is_system_admin)
-    organs = selectors.organs_for(actor) if sees_organs else Organ.objects.none()
     today = timezone.localdate()
     todo = assessment_selectors.todo(actor, _waiting_elsewhere(actor, today))
     return {
-        "sees_organs": sees_organs,
-        "organs": organs,
-        "organ_links": nav.organ_links(actor, organs),
+        "organ_links": nav.organ_links(actor, Organ.objects.restrict(actor))
+        if sees_organs else [],
         "annual_year": nav.annual_year(),
         "my_sections": selectors.own_sections(actor),
         "todo": todo,

@@ -50,7 +50,7 @@ def visible_names(username: str) -> str:
     ("zhenghf", ["冯雪", "褚浩"], ["秦雨", "朱清"]),
     ("limy", ["郑海峰", "冯雪", "许涛", "吕强", "施勇"], ["秦雨", "曹芳"]),
     ("fengx", ["冯雪"], ["褚浩", "郑海峰"]),
-    ("zhoujg", ["青川市生态环境局", "21"], []),
+    ("zhoujg", ["青川市生态环境局"], []),
     ("zzb", ["青川市生态环境局"], []),
 ])
 def test_each_demo_login_sees_its_own_home(demo: Organ, username: str, sees: list[str],
@@ -60,6 +60,14 @@ def test_each_demo_login_sees_its_own_home(demo: Organ, username: str, sees: lis
         assert text in page
     for text in does_not_see:
         assert text not in page
+
+
+def test_the_principal_finds_the_organs_headcount_on_the_organs_page(demo: Organ) -> None:
+    client = Client()
+    assert client.login(username="zhoujg", password=DEMO_PASSWORD)
+    assert 'href="/organs/"' in client.get(reverse("home")).content.decode()
+    row = client.get(reverse("organ_list")).content.decode().split("青川市生态环境局")[1]
+    assert "<td>21</td>" in row.split("</tr>")[0]
 
 
 def test_an_outsider_gets_404_for_demo_people(demo: Organ) -> None:
