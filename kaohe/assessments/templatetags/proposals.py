@@ -23,7 +23,9 @@ register = template.Library()
 
 @register.simple_tag
 def proposal_fields(form: ProposalForm, assessment_pk: int) -> SafeString:
-    mark = escape(form.prefix or "proposal")  # which inputs the preview reads and keeps
+    # The preview: typing a score, choosing the grade or ticking 直接确定 asks the server
+    # again for the inputs marked with the form's `mark`, which the preview reads and keeps.
+    mark = escape(form.prefix or "proposal")
     direct = form["direct"]
     more = escape(_("群众评价、服务对象意见、工作实绩；直接确定"))
     return mark_safe(  # noqa: S308 (texts escaped here, fields and errors are HTML)
