@@ -4,8 +4,10 @@ as Django renders it, the texts escaped, and the preview in each of its states."
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.template import Context, Template
+from django.template.loader import get_template
 
 from kaohe.assessments.forms import ProposalForm
 from kaohe.assessments.pages import Preview
@@ -46,7 +48,8 @@ def test_the_indicators_name_and_description_are_escaped() -> None:
 def test_an_error_of_the_whole_form_is_shown_above_it_escaped() -> None:
     refused = form({"a3-score_q1": "90"})
     refused.add_error(None, "名额已满 <b>")
-    written = str(proposal_fields(refused, 7))
+    written = get_template("assessments/_proposal_fields.html").render(
+        {"form": refused, "a": SimpleNamespace(pk=7)})
     assert written.startswith('<p class="message error" role="alert" data-testid="form-error">'
                               "名额已满 &lt;b&gt;</p>")
 

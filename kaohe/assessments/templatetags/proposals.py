@@ -4,12 +4,12 @@ as much again as the widgets themselves. The markup is the templates' as they we
 review screen, the assessment page and the preview's answer share it.
 
 `{% proposal_fields form assessment_pk %}` and `{% proposal_preview form assessment_pk oob %}`
-read the form's `preview` (kaohe.assessments.pages.with_preview)."""
+read the form's `preview` (kaohe.assessments.pages.with_preview). The form's own errors come
+before its fields, from assessments/_form_error.html like every other form's."""
 
 from __future__ import annotations
 
 from django import template
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
@@ -29,7 +29,6 @@ def proposal_fields(form: ProposalForm, assessment_pk: int) -> SafeString:
     direct = form["direct"]
     more = escape(_("群众评价、服务对象意见、工作实绩；直接确定"))
     return mark_safe(  # noqa: S308 (texts escaped here, fields and errors are HTML)
-        f'{get_template("assessments/_form_error.html").render({"form": form})}\n'
         f'<div class="live-proposal" hx-get="{reverse("proposal_preview", args=[assessment_pk])}"\n'
         f'     hx-trigger="input delay:300ms from:[data-live={mark}]"\n'
         f'     hx-include="[data-live={mark}],[data-keep={mark}]"\n'
